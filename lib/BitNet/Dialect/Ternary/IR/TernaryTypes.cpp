@@ -50,7 +50,7 @@ Type WeightsType::parse(AsmParser &parser) {
   if (succeeded(parser.parseOptionalComma())) {
     if (succeeded(parser.parseOptionalKeyword("per_channel"))) {
       groupSize = dims[1];
-    } else if (parser.parseKeyword("group", "or 'per_channel'") ||
+    } else if (parser.parseKeyword("group", " or 'per_channel'") ||
                parser.parseEqual() || parser.parseInteger(groupSize)) {
       return {};
     }
@@ -78,8 +78,6 @@ WeightsType::verify(function_ref<InFlightDiagnostic()> emitError,
   if (outFeatures <= 0 || inFeatures <= 0)
     return emitError() << "expected positive dimensions, got " << outFeatures
                        << "x" << inFeatures;
-  if (!scaleType)
-    return emitError() << "expected a float scale type";
   if (groupSize == kPerTensor)
     return success();
   if (groupSize < 0 || inFeatures % groupSize != 0)
