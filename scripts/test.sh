@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Runs every bitnet-mlir test: the lit suite (check-bitnet) and the Python
+# tests, after installing and building what they need (scripts/setup.sh).
+set -uo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BUILD_DIR="${BUILD_DIR:-$ROOT/build}"
+VENV="${VENV:-$ROOT/.venv}"
+export BUILD_DIR VENV
+
+"$ROOT/scripts/setup.sh" || exit 1
+
+LOG="$(mktemp)"
+trap 'rm -f "$LOG"' EXIT
+status=0
+
+# The lit suite: dialect, passes, importer, end-to-end.
+ninja -C "$BUILD_DIR" check-bitnet 2>&1 | tee "$LOG" || status=1
+lit_passed=$(grep -oE '^ *Passed *: *[0-9]+' "$LOG" | grep -oE '[0-9]+$' || echo 0)
+lit_failed=$(grep -oE '^ *Failed *: *[0-9]+' "$LOG" | grep -oE '[0-9]+$' || echo 0)
+
+# The Python tests (the reference model and its exporter).
+py_passed=0
+py_failed=0
+if [ -d "$ROOT/python/tests" ]; then
+  (cd "$ROOT" && "$VENV/bin/python" -m pytest -q python/tests) 2>&1 | tee "$LOG"
+  [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+  py_passed=$(grep -oE '[0-9]+ passed' "$LOG" | tail -1 | grep -oE '[0-9]+' || echo 0)
+  py_failed=$(grep -oE '[0-9]+ (failed|errors?)' "$LOG" | awk '{n += $1} END {print n + 0}')
+fi
+
+passed=$((lit_passed + py_passed))
+failed=$((lit_failed + py_failed))
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+echo "tests: $passed passed, $failed failed"
+exit "$status"
