@@ -8,8 +8,8 @@ from lit.llvm.subst import ToolSubst
 
 config.name = "BITNET"
 config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
-config.suffixes = [".mlir", ".test"]
-config.excludes = ["CMakeLists.txt", "README.md", "lit.cfg.py", "lit.site.cfg.py"]
+config.suffixes = [".mlir", ".test", ".onnxtxt"]
+config.excludes = ["CMakeLists.txt", "README.md", "lit.cfg.py", "lit.site.cfg.py", "Inputs"]
 
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.bitnet_obj_root, "test")
@@ -17,6 +17,12 @@ config.test_exec_root = os.path.join(config.bitnet_obj_root, "test")
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(("%python", config.python_executable))
 config.substitutions.append(("%bitnet_src", config.bitnet_src_root))
+config.substitutions.append(
+    ("%onnx_from_text", config.python_executable + " "
+     + os.path.join(config.bitnet_src_root, "test/Import/ONNX/Inputs/onnx_from_text.py")))
+config.substitutions.append(
+    ("%make_bad_model", config.python_executable + " "
+     + os.path.join(config.bitnet_src_root, "test/Import/ONNX/Inputs/make_bad_model.py")))
 
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()

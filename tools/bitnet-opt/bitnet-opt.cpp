@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "BitNet/Conversion/Passes.h"
 #include "BitNet/Dialect/Ternary/IR/TernaryDialect.h"
 
 #include "mlir/IR/DialectRegistry.h"
@@ -15,6 +16,7 @@
 
 int main(int argc, char **argv) {
   mlir::registerAllPasses();
+  mlir::bitnet::registerBitNetConversionPasses();
 
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);

@@ -1,0 +1,38 @@
+//===- Passes.td - bitnet-mlir conversion passes -----------*- tablegen -*-===//
+
+#ifndef BITNET_CONVERSION_PASSES_TD
+#define BITNET_CONVERSION_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def ConvertTernaryToLinalgPass : Pass<"convert-ternary-to-linalg"> {
+  let summary = "Lower ternary ops to linalg on tensors: add/subtract loops "
+                "over packed trits";
+  let description = [{
+    Rewrites the ternary dialect into target-independent structured ops:
+
+    - `ternary.absmax_quant` becomes a max-reduction over each token and an
+      elementwise quantization (multiply by `127 / max`, round half to even,
+      clamp to int8);
+    - `ternary.matmul` becomes a `linalg.generic` over (token, output, input)
+      that reads each trit's 2-bit field from the packed bytes and adds,
+      subtracts or skips the int8 activation, accumulating in int32: no
+      multiplication is left in the loop;
+    - `ternary.bitlinear` is both, then one rescale per output by the
+      token's and the weights' scales (per tensor, row or group);
+    - `ternary.dequantize` becomes the float matrix `trit * scale`.
+
+    Weights must be known at compile time (`ternary.constant`); their packed
+    bytes and scales become `arith.constant`s, so large weights stay in
+    their resource blobs. Tiling, packing for SIMD and the choice of target
+    come after this pass.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::math::MathDialect",
+    "::mlir::tensor::TensorDialect"
+  ];
+}
+
+#endif // BITNET_CONVERSION_PASSES_TD

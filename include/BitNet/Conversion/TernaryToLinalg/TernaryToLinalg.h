@@ -1,0 +1,15 @@
+//===- TernaryToLinalg.h - ternary ops to linalg ----------------*- C++ -*-===//
+
+#ifndef BITNET_CONVERSION_TERNARYTOLINALG_TERNARYTOLINALG_H
+#define BITNET_CONVERSION_TERNARYTOLINALG_TERNARYTOLINALG_H
+
+#include "mlir/Pass/Pass.h"
+
+namespace mlir::bitnet {
+
+#define GEN_PASS_DECL_CONVERTTERNARYTOLINALGPASS
+#include "BitNet/Conversion/Passes.h.inc"
+
+} // namespace mlir::bitnet
+
+#endif // BITNET_CONVERSION_TERNARYTOLINALG_TERNARYTOLINALG_H
