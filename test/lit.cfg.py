@@ -29,5 +29,13 @@ llvm_config.use_default_substitutions()
 # Captured names must not leak from one CHECK-LABEL block into the next.
 config.environment["FILECHECK_OPTS"] = "--enable-var-scope"
 
+llvm_lib_dir = os.path.join(os.path.dirname(config.llvm_tools_dir), "lib")
+config.substitutions.append(
+    ("%mlir_runner_utils", os.path.join(llvm_lib_dir, "libmlir_runner_utils.so")))
+config.substitutions.append(
+    ("%mlir_c_runner_utils", os.path.join(llvm_lib_dir, "libmlir_c_runner_utils.so")))
+
 tool_dirs = [config.bitnet_tools_dir, config.llvm_tools_dir]
-llvm_config.add_tool_substitutions([ToolSubst("bitnet-opt", unresolved="fatal")], tool_dirs)
+llvm_config.add_tool_substitutions(
+    [ToolSubst("bitnet-opt", unresolved="fatal"), ToolSubst("mlir-runner", unresolved="fatal")],
+    tool_dirs)

@@ -7,6 +7,7 @@
 
 #include "BitNet/Conversion/Passes.h"
 #include "BitNet/Dialect/Ternary/IR/TernaryDialect.h"
+#include "BitNet/Pipelines/Pipelines.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/InitAllDialects.h"
@@ -17,6 +18,7 @@
 int main(int argc, char **argv) {
   mlir::registerAllPasses();
   mlir::bitnet::registerBitNetConversionPasses();
+  mlir::bitnet::registerBitNetPipelines();
 
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);

@@ -1,0 +1,25 @@
+//===- Pipelines.h - bitnet-mlir pass pipelines -----------------*- C++ -*-===//
+//
+// Named pipelines, registered in bitnet-opt so that each step a driver runs
+// can also be run, and inspected, on its own.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef BITNET_PIPELINES_PIPELINES_H
+#define BITNET_PIPELINES_PIPELINES_H
+
+#include "mlir/Pass/PassManager.h"
+
+namespace mlir::bitnet {
+
+/// Ternary and tensor-level IR down to the LLVM dialect for a CPU: lower
+/// ternary ops to linalg, bufferize, lower to loops, then to LLVM. Targets
+/// (x86-64, AArch64) differ only in what the LLVM back end does afterwards.
+void buildCPUPipeline(OpPassManager &pm);
+
+/// Registers `--bitnet-cpu-pipeline`.
+void registerBitNetPipelines();
+
+} // namespace mlir::bitnet
+
+#endif // BITNET_PIPELINES_PIPELINES_H
