@@ -1,0 +1,60 @@
+"""Model hyper-parameters and the named configurations used by tests and the exporter."""
+from dataclasses import dataclass, asdict
+
+
+@dataclass(frozen=True)
+class BitNetConfig:
+    vocab_size: int
+    hidden_size: int
+    intermediate_size: int
+    num_layers: int
+    num_heads: int
+    num_kv_heads: int
+    rope_theta: float = 10000.0
+    rms_eps: float = 1e-5
+    tie_embeddings: bool = True
+    max_position: int = 128
+
+    def __post_init__(self):
+        if self.hidden_size % self.num_heads:
+            raise ValueError("hidden_size must be divisible by num_heads")
+        if self.num_heads % self.num_kv_heads:
+            raise ValueError("num_kv_heads must divide num_heads")
+        if self.head_dim % 2:
+            raise ValueError("head_dim must be even (RoPE rotates pairs of halves)")
+
+    @property
+    def head_dim(self) -> int:
+        return self.hidden_size // self.num_heads
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+CONFIGS = {
+    # Smallest useful model: GQA (2 query heads per kv head), tied embeddings.
+    "tiny": BitNetConfig(vocab_size=256, hidden_size=64, intermediate_size=172,
+                         num_layers=2, num_heads=4, num_kv_heads=2),
+    # Sizes that are not multiples of 8/16/32 (catches tiling/padding assumptions);
+    # out dims 60 and 97 are not multiples of 4, exercising packed-row padding.
+    "odd": BitNetConfig(vocab_size=259, hidden_size=60, intermediate_size=97,
+                        num_layers=1, num_heads=5, num_kv_heads=5,
+                        tie_embeddings=False),
+    # Deeper model with 4 query heads per kv head.
+    "gqa3": BitNetConfig(vocab_size=256, hidden_size=128, intermediate_size=256,
+                         num_layers=3, num_heads=8, num_kv_heads=2,
+                         rope_theta=500000.0),
+    # Shapes of the released microsoft/bitnet-b1.58-2B-4T (for memory tests only:
+    # ~2.4e9 parameters, do not instantiate in unit tests).
+    "bitnet-2b4t": BitNetConfig(vocab_size=128256, hidden_size=2560, intermediate_size=6912,
+                                num_layers=30, num_heads=20, num_kv_heads=5,
+                                rope_theta=500000.0, rms_eps=1e-5,
+                                tie_embeddings=True, max_position=4096),
+}
+
+
+def get_config(name: str) -> BitNetConfig:
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise KeyError(f"unknown config {name!r}; choose from {sorted(CONFIGS)}") from None
