@@ -21,6 +21,9 @@ config.substitutions.append(
     ("%onnx_from_text", config.python_executable + " "
      + os.path.join(config.bitnet_src_root, "test/Import/ONNX/Inputs/onnx_from_text.py")))
 config.substitutions.append(
+    ("%export_model", "env PYTHONPATH=" + os.path.join(config.bitnet_src_root, "python") + " "
+     + config.python_executable + " -m bitnet.export"))
+config.substitutions.append(
     ("%make_bad_model", config.python_executable + " "
      + os.path.join(config.bitnet_src_root, "test/Import/ONNX/Inputs/make_bad_model.py")))
 
