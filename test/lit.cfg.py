@@ -29,6 +29,8 @@ config.substitutions.append(
 
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
+# `not`, `count` and FileCheck come with LLVM's tools.
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 # Captured names must not leak from one CHECK-LABEL block into the next.
 config.environment["FILECHECK_OPTS"] = "--enable-var-scope"
 

@@ -1,12 +1,16 @@
 //===- bitnet-opt.cpp - the bitnet-mlir optimizer driver ------------------===//
 //
-// mlir-opt with the ternary dialect: parses, verifies, runs passes and
-// pipelines, and prints or writes bytecode.
+// mlir-opt with the project's dialects, passes and pipelines. Its input is
+// MLIR (text or bytecode) or an ONNX model, which is imported first.
 //
 //===----------------------------------------------------------------------===//
 
+#include "ONNXInput.h"
+
 #include "BitNet/Conversion/Passes.h"
+#include "BitNet/Dialect/ONNX/IR/ONNXDialect.h"
 #include "BitNet/Dialect/Ternary/IR/TernaryDialect.h"
+#include "BitNet/Import/ONNX/ImportONNX.h"
 #include "BitNet/Pipelines/Pipelines.h"
 
 #include "mlir/IR/DialectRegistry.h"
@@ -19,12 +23,19 @@ int main(int argc, char **argv) {
   mlir::registerAllPasses();
   mlir::bitnet::registerBitNetConversionPasses();
   mlir::bitnet::registerBitNetPipelines();
+  mlir::bitnet::registerONNXInputOptions();
 
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);
-  registry.insert<mlir::bitnet::ternary::TernaryDialect>();
+  registry.insert<mlir::bitnet::ternary::TernaryDialect,
+                  mlir::bitnet::onnx::ONNXDialect>();
 
+  auto [inputFilename, outputFilename] = mlir::registerAndParseCLIOptions(
+      argc, argv, "bitnet-mlir optimizer driver\n", registry);
+  if (inputFilename != "-" && mlir::bitnet::isONNXModelFile(inputFilename))
+    return mlir::asMainReturnCode(mlir::bitnet::runOnONNXModel(
+        inputFilename, outputFilename, registry));
   return mlir::asMainReturnCode(mlir::MlirOptMain(
-      argc, argv, "bitnet-mlir optimizer driver\n", registry));
+      argc, argv, inputFilename, outputFilename, registry));
 }

@@ -1,0 +1,46 @@
+//===- Progress.cpp - progress of long imports ----------------------------===//
+
+#include "Progress.h"
+
+#include "llvm/Support/Format.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir::bitnet::onnx_import;
+
+ProgressReporter::ProgressReporter(llvm::StringRef what, uint64_t totalBytes,
+                                   bool enabled)
+    : what(what.str()), totalBytes(totalBytes), enabled(enabled),
+      start(std::chrono::steady_clock::now()), lastPrint(start) {
+  if (enabled)
+    print(/*last=*/false);
+}
+
+void ProgressReporter::advance(uint64_t bytes) {
+  doneBytes += bytes;
+  if (!enabled)
+    return;
+  auto now = std::chrono::steady_clock::now();
+  if (now - lastPrint >= std::chrono::seconds(2)) {
+    lastPrint = now;
+    print(/*last=*/false);
+  }
+}
+
+void ProgressReporter::finish() {
+  if (enabled)
+    print(/*last=*/true);
+}
+
+void ProgressReporter::print(bool last) {
+  double seconds = std::chrono::duration<double>(
+                       std::chrono::steady_clock::now() - start)
+                       .count();
+  double percent = totalBytes ? 100.0 * doneBytes / totalBytes : 100.0;
+  bool gigabytes = totalBytes >= 1000000000;
+  double unit = gigabytes ? 1e9 : 1e6;
+  llvm::errs() << what << ": "
+               << llvm::format("%3.0f%% (%.2f of %.2f %s), %.1f s", percent,
+                               doneBytes / unit, totalBytes / unit,
+                               gigabytes ? "GB" : "MB", seconds)
+               << (last ? ", done" : "") << "\n";
+}
