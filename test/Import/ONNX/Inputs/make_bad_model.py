@@ -128,6 +128,18 @@ def make(case, out_dir):
     elif case == "ext-size":
         write_side_file(os.path.join(out_dir, "weights.bin"), size=64)
         model = external_model("weights.bin")
+    elif case in ("float-axis", "float-axis-18"):
+        node = helper.make_node("Concat", ["x", "x"], ["t"], name="cat")
+        node.attribute.append(helper.make_attribute("axis", 0.5))
+        t = helper.make_tensor_value_info("t", TensorProto.FLOAT, ["M", 4])
+        model = good_model(nodes=[node, helper.make_node("MatMul", ["t", "w"], ["y"], name="proj")],
+                           opset=18 if case.endswith("18") else 17)
+        model.graph.value_info.append(t)
+    elif case == "missing-attribute":
+        model = good_model(nodes=[
+            helper.make_node("Cast", ["x"], ["t"], name="cast"),
+            helper.make_node("MatMul", ["t", "w"], ["y"], name="proj"),
+        ])
     elif case == "large":
         # 2 MiB inline and 2 MiB external: both must become resource blobs.
         rng = np.random.default_rng(0)
