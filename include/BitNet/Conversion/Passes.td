@@ -35,4 +35,29 @@ def ConvertTernaryToLinalgPass : Pass<"convert-ternary-to-linalg"> {
   ];
 }
 
+def ONNXEliminateSTEPass : Pass<"onnx-eliminate-ste"> {
+  let summary = "Remove straight-through estimators: x + (f(x) - x) to f(x)";
+  let description = [{
+    Training exports the straight-through estimator as `x + (f(x) - x)`,
+    which is `f(x)` in exact arithmetic but not in floats: evaluated
+    naively, it would turn exact ternary values into near-ternary ones.
+  }];
+}
+
+def ConvertONNXToTernaryPass : Pass<"convert-onnx-to-ternary"> {
+  let summary = "Recognize BitNet layers: ternary weights and per-token "
+                "int8 activations become ternary.bitlinear";
+  let description = [{
+    For every `onnx.MatMul` whose weights depend only on constants, the
+    weight subgraph (absmean quantization of latent weights, or unpacking
+    of 2-bit packed bytes) is evaluated at compile time. Weights holding
+    only {-a, 0, +a} (one `a` per tensor or per output channel) become a
+    packed `ternary.constant`; if the activations come through BitNet's
+    per-token absmax quantization, the layer becomes `ternary.bitlinear`.
+    Straight-through estimators are removed first. Weights that are not
+    ternary stay on the float path, with a remark that says so.
+  }];
+  let dependentDialects = ["::mlir::bitnet::ternary::TernaryDialect"];
+}
+
 #endif // BITNET_CONVERSION_PASSES_TD

@@ -1,0 +1,294 @@
+//===- ONNXToTernary.cpp - BitNet layers out of ONNX graphs ---------------===//
+//
+// Finds BitNet b1.58's linear layers in imported graphs. The weights are
+// whatever the export computes them to be, evaluated now; the activations
+// must come through the per-token absmax quantizer, matched structurally:
+//
+//   s = 127 * reciprocal(clip(reducemax(abs(x), -1), eps))   (or 127 / ...)
+//   q = clip(round(x * s), -128, 127) / s
+//
+// A MatMul of such q by ternary weights is ternary.bitlinear(x, w).
+//
+//===----------------------------------------------------------------------===//
+
+#include "BitNet/Conversion/ONNXToTernary/ONNXToTernary.h"
+#include "BitNet/Dialect/ONNX/IR/ONNXOps.h"
+#include "BitNet/Dialect/Ternary/IR/TernaryOps.h"
+#include "ConstantEvaluator.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+#include <cmath>
+
+namespace mlir::bitnet {
+#define GEN_PASS_DEF_ONNXELIMINATESTEPASS
+#define GEN_PASS_DEF_CONVERTONNXTOTERNARYPASS
+#include "BitNet/Conversion/Passes.h.inc"
+} // namespace mlir::bitnet
+
+using namespace mlir;
+using namespace mlir::bitnet;
+namespace onnx = mlir::bitnet::onnx;
+namespace ternary = mlir::bitnet::ternary;
+
+namespace {
+
+/// x + (f - x) -> f, in either operand order.
+struct EliminateStraightThroughEstimator : OpRewritePattern<onnx::AddOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(onnx::AddOp add,
+                                PatternRewriter &rewriter) const override {
+    for (auto [x, other] : {std::pair(add.getA(), add.getB()),
+                            std::pair(add.getB(), add.getA())}) {
+      auto sub = other.getDefiningOp<onnx::SubOp>();
+      if (sub && sub.getB() == x && sub.getA().getType() == add.getType()) {
+        rewriter.replaceOp(add, sub.getA());
+        return success();
+      }
+    }
+    return rewriter.notifyMatchFailure(add, "not x + (f - x)");
+  }
+};
+
+/// The value of a constant holding one number.
+std::optional<double> scalarConstant(Value value) {
+  DenseElementsAttr attr;
+  if (!value || !matchPattern(value, m_Constant(&attr)) ||
+      (!attr.isSplat() && attr.getNumElements() != 1))
+    return std::nullopt;
+  if (isa<FloatType>(attr.getElementType()))
+    return (*attr.getValues<APFloat>().begin()).convertToDouble();
+  return double((*attr.getValues<APInt>().begin()).getSExtValue());
+}
+
+struct ActivationQuant {
+  Value input;
+  double epsilon;
+};
+
+/// Matches BitNet's per-token absmax quantization of `x`, returning `x`.
+std::optional<ActivationQuant> matchActivationQuant(Value q) {
+  auto div = q.getDefiningOp<onnx::DivOp>();
+  if (!div)
+    return std::nullopt;
+  Value s = div.getB();
+  auto clip = div.getA().getDefiningOp<onnx::ClipOp>();
+  if (!clip || scalarConstant(clip.getMin()) != -128.0 ||
+      scalarConstant(clip.getMax()) != 127.0)
+    return std::nullopt;
+  auto round = clip.getInput().getDefiningOp<onnx::RoundOp>();
+  auto mul = round ? round.getX().getDefiningOp<onnx::MulOp>() : nullptr;
+  if (!mul || (mul.getA() != s && mul.getB() != s))
+    return std::nullopt;
+  Value x = mul.getA() == s ? mul.getB() : mul.getA();
+
+  // s = 127 * reciprocal(m) or s = 127 / m, with m = clip(max|x|, eps).
+  Value clamped;
+  if (auto smul = s.getDefiningOp<onnx::MulOp>()) {
+    Value other = scalarConstant(smul.getA()) == 127.0   ? smul.getB()
+                  : scalarConstant(smul.getB()) == 127.0 ? smul.getA()
+                                                         : Value();
+    if (auto recip = other ? other.getDefiningOp<onnx::ReciprocalOp>()
+                           : onnx::ReciprocalOp())
+      clamped = recip.getX();
+  } else if (auto sdiv = s.getDefiningOp<onnx::DivOp>()) {
+    if (scalarConstant(sdiv.getA()) == 127.0)
+      clamped = sdiv.getB();
+  }
+  auto epsClip = clamped ? clamped.getDefiningOp<onnx::ClipOp>() : nullptr;
+  std::optional<double> epsilon =
+      epsClip ? scalarConstant(epsClip.getMin()) : std::nullopt;
+  if (!epsClip || !epsilon || *epsilon <= 0 || epsClip.getMax())
+    return std::nullopt;
+  auto rmax = epsClip.getInput().getDefiningOp<onnx::ReduceMaxOp>();
+  if (!rmax || rmax.getKeepdimsOrDefault() != 1 || !rmax.getAxes())
+    return std::nullopt;
+  auto xType = dyn_cast<RankedTensorType>(x.getType());
+  DenseIntElementsAttr axes;
+  if (!xType || !matchPattern(rmax.getAxes(), m_Constant(&axes)) ||
+      axes.getNumElements() != 1)
+    return std::nullopt;
+  int64_t axis = (*axes.getValues<APInt>().begin()).getSExtValue();
+  if (axis != -1 && axis != xType.getRank() - 1)
+    return std::nullopt;
+  auto abs = rmax.getData().getDefiningOp<onnx::AbsOp>();
+  if (!abs || abs.getX() != x)
+    return std::nullopt;
+  return ActivationQuant{x, *epsilon};
+}
+
+/// Ternary weights out of an evaluated [K, N] matrix: trits as [N, K] and
+/// one scale per tensor or per output column.
+struct TernaryMatrix {
+  SmallVector<int8_t> trits;
+  SmallVector<float> scales;
+};
+
+std::optional<TernaryMatrix> classifyTernary(const EvaluatedTensor &w,
+                                             std::string &why) {
+  int64_t k = w.shape[0], n = w.shape[1];
+  SmallVector<double> magnitude(n, 0.0);
+  for (int64_t r = 0; r < k; ++r)
+    for (int64_t c = 0; c < n; ++c)
+      magnitude[c] = std::max(magnitude[c], std::fabs(w.values[r * n + c]));
+  TernaryMatrix result;
+  result.trits.resize(n * k);
+  for (int64_t r = 0; r < k; ++r) {
+    for (int64_t c = 0; c < n; ++c) {
+      double v = w.values[r * n + c];
+      if (v != 0 && std::fabs(v) != magnitude[c]) {
+        why = "output " + std::to_string(c) + " mixes magnitudes " +
+              std::to_string(std::fabs(v)) + " and " +
+              std::to_string(magnitude[c]);
+        return std::nullopt;
+      }
+      result.trits[c * k + r] = v > 0 ? 1 : (v < 0 ? -1 : 0);
+    }
+  }
+  // One scale when every non-zero column agrees; all-zero columns take any.
+  std::optional<double> common;
+  bool perTensor = true;
+  for (double m : magnitude) {
+    if (m == 0)
+      continue;
+    if (common && *common != m)
+      perTensor = false;
+    common = common.value_or(m);
+  }
+  if (perTensor)
+    result.scales.push_back(float(common.value_or(1.0)));
+  else
+    for (double m : magnitude)
+      result.scales.push_back(float(m == 0 ? 1.0 : m));
+  return result;
+}
+
+/// An attribute holding evaluated values as `type`: dense when small, a
+/// resource blob otherwise.
+ElementsAttr buildFloatConstant(RankedTensorType type,
+                                const EvaluatedTensor &t) {
+  SmallVector<float> values(t.values.begin(), t.values.end());
+  if (values.size() * sizeof(float) <= 4096)
+    return DenseElementsAttr::get(type, ArrayRef(values));
+  return DenseResourceElementsAttr::get(
+      type, "evaluated_weights",
+      HeapAsmResourceBlob::allocateAndCopyInferAlign(ArrayRef(values)));
+}
+
+/// "node 'NAME': " for ops the importer named after their ONNX node, so a
+/// remark says which layer of the model it is about.
+std::string nodePrefix(Operation *op) {
+  if (auto name = dyn_cast<NameLoc>(op->getLoc()))
+    return "node '" + name.getName().str() + "': ";
+  return "";
+}
+
+void eraseDeadOps(Operation *root) {
+  SmallVector<Operation *> ops;
+  root->walk([&](Operation *op) { ops.push_back(op); });
+  for (Operation *op : llvm::reverse(ops))
+    if (op != root && isOpTriviallyDead(op))
+      op->erase();
+}
+
+LogicalResult eliminateSTE(Operation *root) {
+  RewritePatternSet patterns(root->getContext());
+  patterns.add<EliminateStraightThroughEstimator>(root->getContext());
+  return applyPatternsGreedily(root, std::move(patterns));
+}
+
+struct ONNXEliminateSTEPass
+    : bitnet::impl::ONNXEliminateSTEPassBase<ONNXEliminateSTEPass> {
+  void runOnOperation() override {
+    if (failed(eliminateSTE(getOperation())))
+      signalPassFailure();
+  }
+};
+
+struct ConvertONNXToTernaryPass
+    : bitnet::impl::ConvertONNXToTernaryPassBase<ConvertONNXToTernaryPass> {
+  void runOnOperation() override {
+    if (failed(eliminateSTE(getOperation())))
+      return signalPassFailure();
+
+    SmallVector<onnx::MatMulOp> matmuls;
+    getOperation()->walk([&](onnx::MatMulOp op) { matmuls.push_back(op); });
+    ConstantEvaluator evaluator;
+    IRRewriter rewriter(&getContext());
+    for (onnx::MatMulOp matmul : matmuls)
+      convert(matmul, evaluator, rewriter);
+    eraseDeadOps(getOperation());
+  }
+
+  void convert(onnx::MatMulOp matmul, ConstantEvaluator &evaluator,
+               IRRewriter &rewriter) {
+    auto weightType = dyn_cast<RankedTensorType>(matmul.getB().getType());
+    auto resultType = dyn_cast<RankedTensorType>(matmul.getType());
+    if (!weightType || weightType.getRank() != 2 || !resultType ||
+        !isa<FloatType>(weightType.getElementType()))
+      return;
+    // Activations times activations (attention) do not evaluate.
+    std::optional<EvaluatedTensor> weights =
+        evaluator.evaluate(matmul.getB());
+    if (!weights)
+      return;
+
+    rewriter.setInsertionPoint(matmul);
+    Location loc = matmul.getLoc();
+    std::string why;
+    std::optional<TernaryMatrix> ternaryWeights =
+        classifyTernary(*weights, why);
+    if (!ternaryWeights) {
+      matmul.emitRemark(nodePrefix(matmul))
+          << "weights are not ternary (" << why << "); the layer stays a float matmul";
+      if (!matchPattern(matmul.getB(), m_Constant())) {
+        Value folded = arith::ConstantOp::create(
+            rewriter, loc,
+            cast<TypedAttr>(buildFloatConstant(weightType, *weights)));
+        rewriter.modifyOpInPlace(matmul,
+                                 [&] { matmul.getBMutable().assign(folded); });
+      }
+      return;
+    }
+
+    int64_t k = weights->shape[0], n = weights->shape[1];
+    bool perTensor = ternaryWeights->scales.size() == 1;
+    auto scaleType = cast<FloatType>(weightType.getElementType());
+    auto type = ternary::WeightsType::get(
+        &getContext(), n, k, scaleType,
+        perTensor ? ternary::WeightsType::kPerTensor : k);
+    auto scaleAttr = DenseElementsAttr::get(type.getScaleTensorType(),
+                                            ArrayRef(ternaryWeights->scales));
+    Value w = ternary::ConstantOp::create(rewriter, loc, type,
+                                          ternaryWeights->trits, scaleAttr);
+
+    std::optional<ActivationQuant> quant =
+        matchActivationQuant(matmul.getA());
+    if (!quant) {
+      matmul.emitRemark(nodePrefix(matmul))
+          << "weights are ternary but the activations are not quantized per "
+             "token; the layer stays a float matmul of the dequantized "
+             "weights";
+      Value dense = ternary::DequantizeOp::create(
+          rewriter, loc, type.getDequantizedTensorType(), w);
+      Value transposed = onnx::TransposeOp::create(
+          rewriter, loc, weightType, dense,
+          rewriter.getI64ArrayAttr({1, 0}));
+      rewriter.modifyOpInPlace(
+          matmul, [&] { matmul.getBMutable().assign(transposed); });
+      return;
+    }
+    rewriter.replaceOpWithNewOp<ternary::BitLinearOp>(
+        matmul, resultType, quant->input, w,
+        rewriter.getF64FloatAttr(quant->epsilon));
+  }
+};
+
+} // namespace
