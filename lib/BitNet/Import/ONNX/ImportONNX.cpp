@@ -29,6 +29,7 @@
 
 #include <climits>
 #include <cstring>
+#include <map>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -155,6 +156,102 @@ void inferShapes(::onnx::ModelProto &model, Location loc) {
   }
 }
 
+/// numpy broadcasting of two ONNX shapes; a dim that cannot be decided
+/// statically stays unknown.
+::onnx::TensorShapeProto broadcastShapes(const ::onnx::TensorShapeProto &a,
+                                         const ::onnx::TensorShapeProto &b) {
+  ::onnx::TensorShapeProto out;
+  int rank = std::max(a.dim_size(), b.dim_size());
+  for (int i = 0; i < rank; ++i) {
+    int ia = i - (rank - a.dim_size()), ib = i - (rank - b.dim_size());
+    ::onnx::TensorShapeProto::Dimension one;
+    one.set_dim_value(1);
+    const auto &da = ia >= 0 ? a.dim(ia) : one;
+    const auto &db = ib >= 0 ? b.dim(ib) : one;
+    auto *dim = out.add_dim();
+    if (da.has_dim_value() && da.dim_value() == 1)
+      *dim = db;
+    else if (db.has_dim_value() && db.dim_value() == 1)
+      *dim = da;
+    else if (da.has_dim_value())
+      *dim = da;
+    else if (db.has_dim_value())
+      *dim = db;
+    else if (da.has_dim_param() && db.has_dim_param() &&
+             da.dim_param() == db.dim_param())
+      *dim = da;
+  }
+  return out;
+}
+
+/// The bitwise ops of opset 18 are newer than the ONNX library: give their
+/// results the type of their broadcast operands. Returns whether any type
+/// was added, so that inference can run again from there.
+bool addBitwiseResultTypes(::onnx::ModelProto &model) {
+  ::onnx::GraphProto &graph = *model.mutable_graph();
+  std::map<std::string, ::onnx::TypeProto> types;
+  for (const auto &info : graph.value_info())
+    types[info.name()] = info.type();
+  for (const auto &input : graph.input())
+    types[input.name()] = input.type();
+  for (const auto &init : graph.initializer()) {
+    ::onnx::TypeProto type;
+    type.mutable_tensor_type()->set_elem_type(init.data_type());
+    auto *shape = type.mutable_tensor_type()->mutable_shape();
+    for (int64_t d : init.dims())
+      shape->add_dim()->set_dim_value(d);
+    types[init.name()] = type;
+  }
+
+  std::vector<::onnx::ValueInfoProto> added;
+  for (const auto &node : graph.node()) {
+    if (!llvm::is_contained({"BitwiseAnd", "BitwiseOr", "BitwiseXor",
+                             "BitwiseNot"},
+                            node.op_type()) ||
+        node.output_size() != 1 || types.count(node.output(0)))
+      continue;
+    std::optional<::onnx::TypeProto> result;
+    for (const std::string &input : node.input()) {
+      auto it = types.find(input);
+      if (it == types.end() || !it->second.has_tensor_type()) {
+        result.reset();
+        break;
+      }
+      if (!result) {
+        result = it->second;
+      } else if (result->tensor_type().has_shape() &&
+                 it->second.tensor_type().has_shape()) {
+        *result->mutable_tensor_type()->mutable_shape() =
+            broadcastShapes(result->tensor_type().shape(),
+                            it->second.tensor_type().shape());
+      } else {
+        result->mutable_tensor_type()->clear_shape();
+      }
+    }
+    if (!result)
+      continue;
+    ::onnx::ValueInfoProto info;
+    info.set_name(node.output(0));
+    *info.mutable_type() = *result;
+    types[node.output(0)] = *result;
+    added.push_back(std::move(info));
+  }
+  for (auto &info : added)
+    *graph.add_value_info() = std::move(info);
+  return !added.empty();
+}
+
+/// Shape inference, helped past the ops the ONNX library does not know.
+void inferShapesWithFallbacks(::onnx::ModelProto &model, Location loc) {
+  // Each round types the bitwise ops whose operands are typed; the library
+  // then carries the types on to what follows them.
+  for (int round = 0; round < 8; ++round) {
+    inferShapes(model, loc);
+    if (!addBitwiseResultTypes(model))
+      return;
+  }
+}
+
 LogicalResult foldShapeArithmetic(ModuleOp module) {
   PassManager pm(module.getContext());
   pm.addNestedPass<func::FuncOp>(createCanonicalizerPass());
@@ -193,7 +290,7 @@ mlir::bitnet::importONNXModel(MLIRContext &context, StringRef path,
     return nullptr;
   if (*opset >= 18)
     moveConstantReductionAxesToAttributes(model);
-  inferShapes(model, loc);
+  inferShapesWithFallbacks(model, loc);
 
   uint64_t totalBytes = 0;
   for (const auto &init : model.graph().initializer())
