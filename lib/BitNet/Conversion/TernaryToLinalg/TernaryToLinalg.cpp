@@ -347,43 +347,61 @@ FailureOr<std::pair<Value, Value>> constantWeights(OpBuilder &b, Operation *op,
   return std::make_pair(packed, scale);
 }
 
-LogicalResult lowerBitLinear(IRRewriter &rewriter, BitLinearOp op) {
-  Location loc = op.getLoc();
-  auto weights = cast<WeightsType>(op.getWeights().getType());
+/// The int32 products of [..., K] inputs (quantized per token first when
+/// `epsilon` is given) by compile-time weights, as a [T, N(, G)] matrix,
+/// with the scales the caller may apply.
+struct TokenProduct {
+  Value acc;
+  Value tokenScale;
+  Value weightScale;
+};
+
+FailureOr<TokenProduct> lowerTokenProduct(IRRewriter &rewriter, Operation *op,
+                                          Value input, Value weightsValue,
+                                          std::optional<double> epsilon) {
+  Location loc = op->getLoc();
+  auto weights = cast<WeightsType>(weightsValue.getType());
   FailureOr<std::pair<Value, Value>> w =
-      constantWeights(rewriter, op, op.getWeights());
+      constantWeights(rewriter, op, weightsValue);
   if (failed(w))
     return failure();
-  Value x = flattenTokens(rewriter, loc, op.getInput(),
-                          weights.getInFeatures());
-  QuantizedTokens q = quantizeTokens(rewriter, loc, x,
-                                     op.getEpsilon().convertToDouble());
-  FailureOr<Value> acc =
-      ternaryProduct(rewriter, loc, op, q.values, w->first, weights);
+  Value x = flattenTokens(rewriter, loc, input, weights.getInFeatures());
+  Value tokenScale;
+  if (epsilon) {
+    QuantizedTokens q = quantizeTokens(rewriter, loc, x, *epsilon);
+    x = q.values;
+    tokenScale = q.scale;
+  }
+  FailureOr<Value> acc = ternaryProduct(rewriter, loc, op, x, w->first,
+                                        weights);
   if (failed(acc))
     return failure();
-  Type floatType = op.getInput().getType().getElementType();
-  Value y = rescale(rewriter, loc, *acc, q.scale, w->second, weights,
-                    floatType);
-  rewriter.replaceOp(op, unflattenTokens(rewriter, loc, y, op.getInput(),
+  return TokenProduct{*acc, tokenScale, w->second};
+}
+
+LogicalResult lowerBitLinear(IRRewriter &rewriter, BitLinearOp op) {
+  FailureOr<TokenProduct> product =
+      lowerTokenProduct(rewriter, op, op.getInput(), op.getWeights(),
+                        op.getEpsilon().convertToDouble());
+  if (failed(product))
+    return failure();
+  Value y = rescale(rewriter, op.getLoc(), product->acc, product->tokenScale,
+                    product->weightScale,
+                    cast<WeightsType>(op.getWeights().getType()),
+                    op.getInput().getType().getElementType());
+  rewriter.replaceOp(op, unflattenTokens(rewriter, op.getLoc(), y,
+                                         op.getInput(),
                                          op.getResult().getType()));
   return success();
 }
 
 LogicalResult lowerMatMul(IRRewriter &rewriter, MatMulOp op) {
-  Location loc = op.getLoc();
-  auto weights = cast<WeightsType>(op.getWeights().getType());
-  FailureOr<std::pair<Value, Value>> w =
-      constantWeights(rewriter, op, op.getWeights());
-  if (failed(w))
+  FailureOr<TokenProduct> product = lowerTokenProduct(
+      rewriter, op, op.getInput(), op.getWeights(), std::nullopt);
+  if (failed(product))
     return failure();
-  Value q = flattenTokens(rewriter, loc, op.getInput(),
-                          weights.getInFeatures());
-  FailureOr<Value> acc =
-      ternaryProduct(rewriter, loc, op, q, w->first, weights);
-  if (failed(acc))
-    return failure();
-  rewriter.replaceOp(op, unflattenTokens(rewriter, loc, *acc, op.getInput(),
+  rewriter.replaceOp(op, unflattenTokens(rewriter, op.getLoc(), product->acc,
+                                         op.getInput(),
                                          op.getResult().getType()));
   return success();
 }
