@@ -7,6 +7,7 @@
 Usage: PYTHONPATH=python python -m bitnet.export --config tiny --form inference -o out.onnx
 """
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -119,7 +120,8 @@ def export_model(model: BitNetForCausalLM, form: str, path: str, opset: int = DE
     inputs, outputs, axes = io_spec(cfg, form)
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = os.path.join(tmp, "model.onnx")
-        with torch.no_grad(), warnings.catch_warnings():
+        with torch.no_grad(), warnings.catch_warnings(), \
+                _without_whole_graph_inference(_param_bytes(module) > onnx.checker.MAXIMUM_PROTOBUF):
             warnings.simplefilter("ignore", torch.jit.TracerWarning)
             torch.onnx.export(module, example_inputs(cfg, form), tmp_path, dynamo=False,
                               input_names=inputs, output_names=outputs, dynamic_axes=axes,
@@ -140,6 +142,24 @@ def export_model(model: BitNetForCausalLM, form: str, path: str, opset: int = DE
     onnx.helper.set_model_props(proto, meta)
     save(proto, path, external_data)
     return proto
+
+
+def _param_bytes(module: nn.Module) -> int:
+    return sum(t.numel() * t.element_size()
+               for t in list(module.parameters()) + list(module.buffers()))
+
+
+@contextlib.contextmanager
+def _without_whole_graph_inference(active: bool):
+    """torch 2.5's whole-graph ONNX shape inference serializes the model and fails past
+    2 GB (models that need external data); per-node inference still types the graph."""
+    original = torch._C._jit_pass_onnx_graph_shape_type_inference
+    if active:
+        torch._C._jit_pass_onnx_graph_shape_type_inference = lambda *args, **kwargs: None
+    try:
+        yield
+    finally:
+        torch._C._jit_pass_onnx_graph_shape_type_inference = original
 
 
 def save(proto: onnx.ModelProto, path: str, external_data: bool):
