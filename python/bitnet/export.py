@@ -121,7 +121,7 @@ def export_model(model: BitNetForCausalLM, form: str, path: str, opset: int = DE
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = os.path.join(tmp, "model.onnx")
         with torch.no_grad(), warnings.catch_warnings(), \
-                _without_whole_graph_inference(_param_bytes(module) > onnx.checker.MAXIMUM_PROTOBUF):
+                _without_whole_graph_inference(_param_bytes(module) > onnx.checker.MAXIMUM_PROTOBUF // 2):
             warnings.simplefilter("ignore", torch.jit.TracerWarning)
             torch.onnx.export(module, example_inputs(cfg, form), tmp_path, dynamo=False,
                               input_names=inputs, output_names=outputs, dynamic_axes=axes,
@@ -152,7 +152,7 @@ def _param_bytes(module: nn.Module) -> int:
 @contextlib.contextmanager
 def _without_whole_graph_inference(active: bool):
     """torch 2.5's whole-graph ONNX shape inference serializes the model and fails past
-    2 GB (models that need external data); per-node inference still types the graph."""
+    2 GB; with weights near that size, skip it (per-node inference still types the graph)."""
     original = torch._C._jit_pass_onnx_graph_shape_type_inference
     if active:
         torch._C._jit_pass_onnx_graph_shape_type_inference = lambda *args, **kwargs: None
