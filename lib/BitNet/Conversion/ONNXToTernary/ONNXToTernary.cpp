@@ -14,6 +14,7 @@
 #include "BitNet/Conversion/ONNXToTernary/ONNXToTernary.h"
 #include "BitNet/Dialect/ONNX/IR/ONNXOps.h"
 #include "BitNet/Dialect/Ternary/IR/TernaryOps.h"
+#include "BitNet/Support/Progress.h"
 #include "ConstantEvaluator.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -222,8 +223,16 @@ struct ConvertONNXToTernaryPass
     getOperation()->walk([&](onnx::MatMulOp op) { matmuls.push_back(op); });
     ConstantEvaluator evaluator;
     IRRewriter rewriter(&getContext());
-    for (onnx::MatMulOp matmul : matmuls)
+    // Models of billions of weights take a while; small ones stay quiet.
+    constexpr size_t kProgressMinMatMuls = 64;
+    ProgressReporter progress("recognizing BitNet layers", matmuls.size(),
+                              matmuls.size() >= kProgressMinMatMuls,
+                              "matmuls");
+    for (onnx::MatMulOp matmul : matmuls) {
       convert(matmul, evaluator, rewriter);
+      progress.advance(1);
+    }
+    progress.finish();
     eraseDeadOps(getOperation());
   }
 

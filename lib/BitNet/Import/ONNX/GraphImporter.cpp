@@ -8,7 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "GraphImporter.h"
-#include "Progress.h"
+#include "BitNet/Support/Progress.h"
 
 #include "onnx/defs/schema.h"
 #include "onnx/onnx_pb.h"
@@ -26,6 +26,7 @@
 
 using namespace mlir;
 using namespace mlir::bitnet::onnx_import;
+using mlir::bitnet::ProgressReporter;
 
 namespace {
 

@@ -5,6 +5,7 @@
 
 #include "TensorImport.h"
 
+#include "BitNet/Support/Progress.h"
 #include "mlir/IR/BuiltinOps.h"
 
 namespace onnx {
@@ -13,8 +14,6 @@ class ModelProto;
 
 namespace mlir::bitnet::onnx_import {
 
-/// Reports progress over the bytes of the initializers.
-class ProgressReporter;
 
 /// Builds `func.func @main_graph` for the model's graph into `module`.
 /// `opset` is the version of the default domain. Errors are emitted at

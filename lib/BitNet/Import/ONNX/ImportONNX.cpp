@@ -9,7 +9,7 @@
 #include "BitNet/Import/ONNX/ImportONNX.h"
 #include "BitNet/Dialect/ONNX/IR/ONNXDialect.h"
 #include "GraphImporter.h"
-#include "Progress.h"
+#include "BitNet/Support/Progress.h"
 
 #include "onnx/defs/schema.h"
 #include "onnx/onnx_pb.h"

@@ -1,15 +1,16 @@
-//===- Progress.cpp - progress of long imports ----------------------------===//
+//===- Progress.cpp - progress of long work -------------------------------===//
 
-#include "Progress.h"
+#include "BitNet/Support/Progress.h"
 
 #include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
 
-using namespace mlir::bitnet::onnx_import;
+using namespace mlir::bitnet;
 
 ProgressReporter::ProgressReporter(llvm::StringRef what, uint64_t totalBytes,
-                                   bool enabled)
-    : what(what.str()), totalBytes(totalBytes), enabled(enabled),
+                                   bool enabled, llvm::StringRef unit)
+    : what(what.str()), unit(unit.str()), totalBytes(totalBytes),
+      enabled(enabled),
       start(std::chrono::steady_clock::now()), lastPrint(start) {
   if (enabled)
     print(/*last=*/false);
@@ -36,6 +37,15 @@ void ProgressReporter::print(bool last) {
                        std::chrono::steady_clock::now() - start)
                        .count();
   double percent = totalBytes ? 100.0 * doneBytes / totalBytes : 100.0;
+  if (!unit.empty()) {
+    llvm::errs() << what << ": "
+                 << llvm::format("%3.0f%% (%llu of %llu %s), %.1f s", percent,
+                                 (unsigned long long)doneBytes,
+                                 (unsigned long long)totalBytes, unit.c_str(),
+                                 seconds)
+                 << (last ? ", done" : "") << "\n";
+    return;
+  }
   bool gigabytes = totalBytes >= 1000000000;
   double unit = gigabytes ? 1e9 : 1e6;
   llvm::errs() << what << ": "
