@@ -154,6 +154,15 @@ std::optional<EvaluatedTensor> binary(const EvaluatedTensor &a,
   out.shape = *shape;
   int64_t n = numElements(out.shape);
   out.values.resize(n);
+  // Weight subgraphs mostly combine a tensor with a scalar or with a tensor
+  // of its own shape: those need no index arithmetic.
+  int64_t na = a.values.size(), nb = b.values.size();
+  if ((na == n || na == 1) && (nb == n || nb == 1)) {
+    int64_t stepA = na == n, stepB = nb == n;
+    for (int64_t i = 0; i < n; ++i)
+      out.values[i] = roundTo(et, fn(a.values[i * stepA], b.values[i * stepB]));
+    return out;
+  }
   SmallVector<int64_t> sa = broadcastStrides(a.shape, out.shape);
   SmallVector<int64_t> sb = broadcastStrides(b.shape, out.shape);
   SmallVector<int64_t> index(out.shape.size(), 0);
