@@ -52,6 +52,9 @@ LogicalResult mlir::bitnet::runOnONNXModel(StringRef inputFilename,
   // Prints `model.onnx:0:0: error: ...` rather than the raw location.
   llvm::SourceMgr sourceMgr;
   SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
+  // Messages about imported models name the node; a dump of the op in
+  // generic form would add nothing a user can find in the model.
+  context.printOpOnDiagnostic(false);
 
   ONNXImportOptions importOptions;
   importOptions.foldShapes = options().foldShapes;
