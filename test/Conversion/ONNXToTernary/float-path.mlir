@@ -37,3 +37,19 @@ func.func @activations(%q: tensor<?x4xf32>, %k: tensor<4x?xf32>) -> tensor<?x?xf
   %s = onnx.MatMul %q, %k : (tensor<?x4xf32>, tensor<4x?xf32>) -> tensor<?x?xf32>
   return %s : tensor<?x?xf32>
 }
+
+// -----
+
+// A weight subgraph the evaluator cannot make sense of (ends shorter than
+// starts) is left alone, not guessed at.
+// CHECK-LABEL: func.func @bad_slice
+// CHECK: onnx.Slice
+// CHECK: onnx.MatMul
+func.func @bad_slice(%x: tensor<4x2xf32>) -> tensor<4x?xf32> {
+  %w = arith.constant dense<[[1.0, -1.0, 0.0], [0.0, 1.0, 1.0]]> : tensor<2x3xf32>
+  %starts = arith.constant dense<[0, 0]> : tensor<2xi64>
+  %ends = arith.constant dense<[1]> : tensor<1xi64>
+  %s = onnx.Slice %w, %starts, %ends : (tensor<2x3xf32>, tensor<2xi64>, tensor<1xi64>) -> tensor<2x?xf32>
+  %y = onnx.MatMul %x, %s : (tensor<4x2xf32>, tensor<2x?xf32>) -> tensor<4x?xf32>
+  return %y : tensor<4x?xf32>
+}

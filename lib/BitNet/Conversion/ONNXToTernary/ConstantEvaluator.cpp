@@ -271,6 +271,8 @@ EvaluatedTensor transpose(const EvaluatedTensor &x, ArrayRef<int64_t> perm) {
 
 std::optional<EvaluatedTensor> concat(ArrayRef<const EvaluatedTensor *> parts,
                                       int64_t axis) {
+  if (parts.empty())
+    return std::nullopt;
   EvaluatedTensor out{parts.front()->shape, {}};
   int64_t rank = out.shape.size();
   if (axis < 0)
@@ -281,6 +283,9 @@ std::optional<EvaluatedTensor> concat(ArrayRef<const EvaluatedTensor *> parts,
   for (const EvaluatedTensor *p : parts) {
     if (int64_t(p->shape.size()) != rank)
       return std::nullopt;
+    for (int64_t d = 0; d < rank; ++d)
+      if (d != axis && p->shape[d] != parts.front()->shape[d])
+        return std::nullopt;
     out.shape[axis] += p->shape[axis];
   }
   int64_t outer = numElements(ArrayRef(out.shape).take_front(axis));
@@ -298,8 +303,13 @@ slice(const EvaluatedTensor &x, const EvaluatedTensor &starts,
       const EvaluatedTensor &ends, const EvaluatedTensor *axesT,
       const EvaluatedTensor *stepsT) {
   int64_t rank = x.shape.size();
+  size_t numAxes = starts.values.size();
+  if (ends.values.size() != numAxes ||
+      (axesT && axesT->values.size() != numAxes) ||
+      (stepsT && stepsT->values.size() != numAxes))
+    return std::nullopt;
   SmallVector<int64_t> begin(rank, 0), step(rank, 1), count(x.shape);
-  for (size_t i = 0; i < starts.values.size(); ++i) {
+  for (size_t i = 0; i < numAxes; ++i) {
     int64_t axis = axesT ? int64_t(axesT->values[i]) : int64_t(i);
     if (axis < 0)
       axis += rank;
@@ -318,7 +328,7 @@ slice(const EvaluatedTensor &x, const EvaluatedTensor &starts,
     int64_t b = clampIndex(starts.values[i]), e = clampIndex(ends.values[i]);
     begin[axis] = b;
     step[axis] = s;
-    count[axis] = e > b ? (e - b + s - 1) / s : 0;
+    count[axis] = e > b ? (e - b - 1) / s + 1 : 0;
   }
   EvaluatedTensor out{count, {}};
   int64_t n = numElements(count);
@@ -341,7 +351,7 @@ slice(const EvaluatedTensor &x, const EvaluatedTensor &starts,
 } // namespace
 
 std::optional<EvaluatedTensor> ConstantEvaluator::evaluate(Value value) {
-  const EvaluatedTensor *result = eval(value);
+  const EvaluatedTensor *result = eval(value, 0);
   std::optional<EvaluatedTensor> copy;
   if (result)
     copy = *result;
@@ -351,10 +361,15 @@ std::optional<EvaluatedTensor> ConstantEvaluator::evaluate(Value value) {
   return copy;
 }
 
-const EvaluatedTensor *ConstantEvaluator::eval(Value value) {
+const EvaluatedTensor *ConstantEvaluator::eval(Value value, unsigned depth) {
   auto it = cache.find(value);
   if (it != cache.end())
-    return &it->second;
+    return it->second.get();
+  // Weight subgraphs are a few ops deep; a deeper chain is not one, and
+  // following it could exhaust the stack.
+  constexpr unsigned kMaxDepth = 256;
+  if (depth > kMaxDepth)
+    return nullptr;
 
   Operation *op = value.getDefiningOp();
   if (!op)
@@ -376,7 +391,7 @@ const EvaluatedTensor *ConstantEvaluator::eval(Value value) {
         in.push_back(nullptr);
         continue;
       }
-      const EvaluatedTensor *t = eval(operand);
+      const EvaluatedTensor *t = eval(operand, depth + 1);
       if (!t)
         return nullptr;
       in.push_back(t);
@@ -435,9 +450,12 @@ const EvaluatedTensor *ConstantEvaluator::eval(Value value) {
         return r;
       });
     } else if (auto clip = dyn_cast<onnx::ClipOp>(op)) {
-      const EvaluatedTensor *lo = clip.getMin() ? eval(clip.getMin()) : nullptr;
-      const EvaluatedTensor *hi = clip.getMax() ? eval(clip.getMax()) : nullptr;
-      if ((clip.getMin() && !lo) || (clip.getMax() && !hi))
+      const EvaluatedTensor *lo =
+          clip.getMin() ? eval(clip.getMin(), depth + 1) : nullptr;
+      const EvaluatedTensor *hi =
+          clip.getMax() ? eval(clip.getMax(), depth + 1) : nullptr;
+      if ((clip.getMin() && (!lo || lo->values.size() != 1)) ||
+          (clip.getMax() && (!hi || hi->values.size() != 1)))
         return nullptr;
       double l = lo ? lo->values.front() : -INFINITY;
       double h = hi ? hi->values.front() : INFINITY;
@@ -473,22 +491,32 @@ const EvaluatedTensor *ConstantEvaluator::eval(Value value) {
     } else if (isa<onnx::ReshapeOp, onnx::UnsqueezeOp, onnx::SqueezeOp>(op)) {
       // Data movement without reordering: only the shape changes, and the
       // op's static result type says what it becomes.
-      if (!resultType.hasStaticShape())
+      if (!resultType.hasStaticShape() ||
+          resultType.getNumElements() != int64_t(in[0]->values.size()))
         return nullptr;
       result = EvaluatedTensor{SmallVector<int64_t>(resultType.getShape()),
                                in[0]->values};
     } else if (auto s = dyn_cast<onnx::SliceOp>(op)) {
-      const EvaluatedTensor *axes = s.getAxes() ? eval(s.getAxes()) : nullptr;
+      // The operands were all evaluated above; these are cache hits.
+      const EvaluatedTensor *axes =
+          s.getAxes() ? eval(s.getAxes(), depth + 1) : nullptr;
       const EvaluatedTensor *steps =
-          s.getSteps() ? eval(s.getSteps()) : nullptr;
-      result = slice(*in[0], *eval(s.getStarts()), *eval(s.getEnds()), axes,
-                     steps);
+          s.getSteps() ? eval(s.getSteps(), depth + 1) : nullptr;
+      result = slice(*in[0], *eval(s.getStarts(), depth + 1),
+                     *eval(s.getEnds(), depth + 1), axes, steps);
     }
   }
-  if (!result)
+  if (!result || numElements(result->shape) != int64_t(result->values.size()))
     return nullptr;
-  if (resultType.hasStaticShape() &&
-      ArrayRef(result->shape) != resultType.getShape())
-    return nullptr;
-  return &cache.try_emplace(value, std::move(*result)).first->second;
+  // The declared type must agree wherever it says something.
+  if (auto ranked = dyn_cast<RankedTensorType>(resultType)) {
+    if (ranked.getRank() != int64_t(result->shape.size()))
+      return nullptr;
+    for (auto [declared, actual] : llvm::zip(ranked.getShape(), result->shape))
+      if (!ShapedType::isDynamic(declared) && declared != actual)
+        return nullptr;
+  }
+  auto &slot = cache[value];
+  slot = std::make_unique<EvaluatedTensor>(std::move(*result));
+  return slot.get();
 }

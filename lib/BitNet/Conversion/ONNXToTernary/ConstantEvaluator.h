@@ -14,6 +14,7 @@
 #include "mlir/IR/Value.h"
 #include "llvm/ADT/DenseMap.h"
 
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -33,8 +34,9 @@ public:
   std::optional<EvaluatedTensor> evaluate(Value value);
 
 private:
-  const EvaluatedTensor *eval(Value value);
-  llvm::DenseMap<Value, EvaluatedTensor> cache;
+  const EvaluatedTensor *eval(Value value, unsigned depth = 0);
+  /// Entries are boxed: pointers to them stay valid while the map grows.
+  llvm::DenseMap<Value, std::unique_ptr<EvaluatedTensor>> cache;
 };
 
 } // namespace mlir::bitnet

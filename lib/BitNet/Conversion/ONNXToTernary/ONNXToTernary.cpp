@@ -240,13 +240,15 @@ struct ConvertONNXToTernaryPass
                IRRewriter &rewriter) {
     auto weightType = dyn_cast<RankedTensorType>(matmul.getB().getType());
     auto resultType = dyn_cast<RankedTensorType>(matmul.getType());
+    // f32 is what exports use; other float types are left for later.
     if (!weightType || weightType.getRank() != 2 || !resultType ||
-        !isa<FloatType>(weightType.getElementType()))
+        !weightType.getElementType().isF32())
       return;
     // Activations times activations (attention) do not evaluate.
     std::optional<EvaluatedTensor> weights =
         evaluator.evaluate(matmul.getB());
-    if (!weights)
+    if (!weights || weights->shape.size() != 2 || weights->shape[0] <= 0 ||
+        weights->shape[1] <= 0)
       return;
 
     rewriter.setInsertionPoint(matmul);

@@ -422,18 +422,33 @@ LogicalResult GraphImporter::importConstantNode(const ::onnx::NodeProto &node,
   FailureOr<Attribute> value = importAttribute(attr, node, index);
   if (failed(value))
     return failure();
+  // The attribute's name says what kind it must be; the file may lie.
+  auto wrongKind = [&](StringRef expected) {
+    return emitError() << describeNode(node, index) << ": attribute '"
+                       << attr.name() << "' must be " << expected;
+  };
   TypedAttr typed;
   if (attr.name() == "value") {
-    typed = cast<TypedAttr>(*value);
+    typed = dyn_cast<ElementsAttr>(*value) ? cast<TypedAttr>(*value)
+                                           : TypedAttr();
+    if (!typed)
+      return wrongKind("a tensor");
   } else if (attr.name() == "value_float" || attr.name() == "value_int") {
-    auto scalar = cast<TypedAttr>(*value);
+    bool isFloat = attr.name() == "value_float";
+    auto scalar = dyn_cast<TypedAttr>(*value);
+    if (!scalar || (isFloat ? !isa<FloatAttr>(scalar) : !isa<IntegerAttr>(scalar)))
+      return wrongKind(isFloat ? "a float" : "an int");
     typed = DenseElementsAttr::get(RankedTensorType::get({}, scalar.getType()),
                                    scalar);
   } else if (attr.name() == "value_floats" || attr.name() == "value_ints") {
-    auto array = cast<ArrayAttr>(*value);
-    Type elementType = attr.name() == "value_ints"
-                           ? Type(builder.getI64Type())
-                           : Type(builder.getF32Type());
+    bool isFloat = attr.name() == "value_floats";
+    auto array = dyn_cast<ArrayAttr>(*value);
+    if (!array || !llvm::all_of(array, [&](Attribute a) {
+          return isFloat ? isa<FloatAttr>(a) : isa<IntegerAttr>(a);
+        }))
+      return wrongKind(isFloat ? "a list of floats" : "a list of ints");
+    Type elementType = isFloat ? Type(builder.getF32Type())
+                               : Type(builder.getI64Type());
     typed = DenseElementsAttr::get(
         RankedTensorType::get({int64_t(array.size())}, elementType),
         array.getValue());
@@ -497,8 +512,12 @@ LogicalResult GraphImporter::importNode(int index) {
   // inference); the dialect has the newest form only.
   if (takesAxesAttrBefore18(node.op_type())) {
     if (Attribute axes = state.attributes.erase("axes")) {
+      auto list = dyn_cast<ArrayAttr>(axes);
+      if (!list || !llvm::all_of(list, llvm::IsaPred<IntegerAttr>))
+        return emitError() << what << ": attribute 'axes' must be a list of "
+                                      "ints";
       SmallVector<int64_t> axisValues;
-      for (Attribute a : cast<ArrayAttr>(axes))
+      for (Attribute a : list)
         axisValues.push_back(cast<IntegerAttr>(a).getInt());
       auto axesType = RankedTensorType::get({int64_t(axisValues.size())},
                                             builder.getI64Type());

@@ -98,10 +98,6 @@ FailureOr<std::vector<char>> typedFieldBytes(const ::onnx::TensorProto &t,
   }
 }
 
-size_t typedFieldSize(const ::onnx::TensorProto &t) {
-  return t.float_data_size() + t.double_data_size() + t.int64_data_size() +
-         t.uint64_data_size() + t.int32_data_size();
-}
 } // namespace
 
 Type mlir::bitnet::onnx_import::convertElementType(MLIRContext *context,
@@ -252,8 +248,6 @@ FailureOr<ElementsAttr> TensorImporter::import(::onnx::TensorProto &tensor,
     if (bytes.size() != expectedBytes)
       return sizeMismatch(bytes.size(), "bytes");
   } else {
-    if (typedFieldSize(tensor) != numElements)
-      return sizeMismatch(typedFieldSize(tensor), "values");
     FailureOr<std::vector<char>> fieldBytes =
         typedFieldBytes(tensor, elementBytes);
     if (failed(fieldBytes)) {
@@ -261,6 +255,10 @@ FailureOr<ElementsAttr> TensorImporter::import(::onnx::TensorProto &tensor,
               " values in a field the importer does not read";
       return failure();
     }
+    // Only the field the data type uses counts; values elsewhere are not
+    // this tensor's.
+    if (fieldBytes->size() != expectedBytes)
+      return sizeMismatch(fieldBytes->size() / elementBytes, "values");
     converted = std::move(*fieldBytes);
     bytes = converted;
   }

@@ -140,6 +140,23 @@ def make(case, out_dir):
             helper.make_node("Cast", ["x"], ["t"], name="cast"),
             helper.make_node("MatMul", ["t", "w"], ["y"], name="proj"),
         ])
+    elif case == "wrong-field":
+        # FLOAT values in the int64 field: not this tensor's values.
+        w = TensorProto(name="w", data_type=TensorProto.FLOAT, dims=[4, 3])
+        w.int64_data.extend([1] * 12)
+        model = good_model(w)
+    elif case == "constant-kind-18":
+        node = helper.make_node("Constant", [], ["c"], name="ints")
+        node.attribute.append(helper.make_attribute("value_ints", 3))
+        model = good_model(nodes=[node, helper.make_node("MatMul", ["x", "w"], ["y"], name="proj")],
+                           opset=18)
+    elif case == "axes-kind-18":
+        node = helper.make_node("ReduceMean", ["x"], ["m"], name="mean")
+        node.attribute.append(helper.make_attribute("axes", 1))
+        m = helper.make_tensor_value_info("m", TensorProto.FLOAT, ["N", 1])
+        model = good_model(nodes=[node, helper.make_node("MatMul", ["x", "w"], ["y"], name="proj")],
+                           opset=18)
+        model.graph.value_info.append(m)
     elif case == "large":
         # 2 MiB inline and 2 MiB external: both must become resource blobs.
         rng = np.random.default_rng(0)
