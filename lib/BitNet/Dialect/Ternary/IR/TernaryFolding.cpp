@@ -72,6 +72,8 @@ struct FoldAbsMeanOfConstant : OpRewritePattern<AbsMeanQuantOp> {
 
     auto type = cast<WeightsType>(op.getResult().getType());
     int64_t rows = type.getOutFeatures(), cols = type.getInFeatures();
+    if (int64_t(weights->size()) != rows * cols)
+      return rewriter.notifyMatchFailure(op, "constant has the wrong size");
     // Scale groups: the whole matrix, or `group` columns of one row.
     int64_t groupCols = type.isPerTensor() ? cols : type.getGroupSize();
     int64_t groupRows = type.isPerTensor() ? rows : 1;
