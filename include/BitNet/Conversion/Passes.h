@@ -3,6 +3,7 @@
 #ifndef BITNET_CONVERSION_PASSES_H
 #define BITNET_CONVERSION_PASSES_H
 
+#include "BitNet/Conversion/ONNXToLinalg/ONNXToLinalg.h"
 #include "BitNet/Conversion/ONNXToTernary/ONNXToTernary.h"
 #include "BitNet/Conversion/TernaryToLinalg/TernaryToLinalg.h"
 

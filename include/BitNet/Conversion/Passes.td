@@ -60,4 +60,22 @@ def ConvertONNXToTernaryPass : Pass<"convert-onnx-to-ternary"> {
   let dependentDialects = ["::mlir::bitnet::ternary::TernaryDialect"];
 }
 
+def ConvertONNXToLinalgPass : Pass<"convert-onnx-to-linalg"> {
+  let summary = "Lower onnx ops to linalg, tensor, arith and math";
+  let description = [{
+    The float part of a model (everything but ternary.bitlinear) on upstream
+    dialects. Element-wise ops become one `linalg.generic` each, with
+    ONNX's (numpy's) broadcasting: an operand dimension that is statically 1
+    against a larger result dimension is broadcast; dynamic dimensions are
+    taken to match, as exported models guarantee. Ops not lowered yet stay
+    as they are, so the pass can run on any module.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::math::MathDialect",
+    "::mlir::tensor::TensorDialect"
+  ];
+}
+
 #endif // BITNET_CONVERSION_PASSES_TD

@@ -1,0 +1,225 @@
+//===- ElementwiseToLinalg.cpp - element-wise onnx ops to linalg ----------===//
+//
+// One linalg.generic per element-wise op, with numpy broadcasting expressed
+// in the indexing maps: an operand dim that is statically 1 against a
+// larger result dim reads index 0. Unsigned integer tensors (ONNX's uint8
+// weights) are left alone: arith works on signless integers, and those
+// tensors only feed weight subgraphs, which are evaluated at compile time.
+//
+//===----------------------------------------------------------------------===//
+
+#include "PopulatePatterns.h"
+
+#include "BitNet/Dialect/ONNX/IR/ONNXOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/PatternMatch.h"
+
+using namespace mlir;
+
+namespace {
+
+Value floatConstant(OpBuilder &b, Location loc, Type type, double v) {
+  return arith::ConstantOp::create(b, loc, b.getFloatAttr(type, v));
+}
+
+/// The scalar body of an element-wise onnx op, or null where the op or its
+/// element type is not handled.
+Value buildScalar(OpBuilder &b, Location loc, StringRef name,
+                  ValueRange args, Type resultType) {
+  Type t = args[0].getType();
+  bool isFloat = isa<FloatType>(t);
+  auto fl = [&](auto tag, auto... vs) -> Value {
+    using OpTy = decltype(tag);
+    return isFloat ? Value(OpTy::create(b, loc, vs...)) : Value();
+  };
+  auto cmp = [&](arith::CmpFPredicate f, arith::CmpIPredicate i) -> Value {
+    return isFloat ? Value(arith::CmpFOp::create(b, loc, f, args[0], args[1]))
+                   : Value(arith::CmpIOp::create(b, loc, i, args[0], args[1]));
+  };
+  if (name == "onnx.Add")
+    return isFloat ? Value(arith::AddFOp::create(b, loc, args[0], args[1]))
+                   : Value(arith::AddIOp::create(b, loc, args[0], args[1]));
+  if (name == "onnx.Sub")
+    return isFloat ? Value(arith::SubFOp::create(b, loc, args[0], args[1]))
+                   : Value(arith::SubIOp::create(b, loc, args[0], args[1]));
+  if (name == "onnx.Mul")
+    return isFloat ? Value(arith::MulFOp::create(b, loc, args[0], args[1]))
+                   : Value(arith::MulIOp::create(b, loc, args[0], args[1]));
+  if (name == "onnx.Div")
+    return isFloat ? Value(arith::DivFOp::create(b, loc, args[0], args[1]))
+                   : Value(arith::DivSIOp::create(b, loc, args[0], args[1]));
+  if (name == "onnx.Max")
+    return isFloat ? Value(arith::MaximumFOp::create(b, loc, args[0], args[1]))
+                   : Value(arith::MaxSIOp::create(b, loc, args[0], args[1]));
+  if (name == "onnx.Min")
+    return isFloat ? Value(arith::MinimumFOp::create(b, loc, args[0], args[1]))
+                   : Value(arith::MinSIOp::create(b, loc, args[0], args[1]));
+  if (name == "onnx.Pow")
+    return fl(math::PowFOp(), args[0], args[1]);
+  if (name == "onnx.Abs")
+    return isFloat ? Value(math::AbsFOp::create(b, loc, args[0]))
+                   : Value(math::AbsIOp::create(b, loc, args[0]));
+  if (name == "onnx.Neg")
+    return isFloat ? Value(arith::NegFOp::create(b, loc, args[0]))
+                   : Value(arith::SubIOp::create(
+                         b, loc,
+                         arith::ConstantOp::create(b, loc,
+                                                   b.getIntegerAttr(t, 0)),
+                         args[0]));
+  if (name == "onnx.Sqrt")
+    return fl(math::SqrtOp(), args[0]);
+  if (name == "onnx.Exp")
+    return fl(math::ExpOp(), args[0]);
+  if (name == "onnx.Log")
+    return fl(math::LogOp(), args[0]);
+  if (name == "onnx.Sin")
+    return fl(math::SinOp(), args[0]);
+  if (name == "onnx.Cos")
+    return fl(math::CosOp(), args[0]);
+  if (name == "onnx.Tanh")
+    return fl(math::TanhOp(), args[0]);
+  if (name == "onnx.Erf")
+    return fl(math::ErfOp(), args[0]);
+  if (name == "onnx.Floor")
+    return fl(math::FloorOp(), args[0]);
+  if (name == "onnx.Ceil")
+    return fl(math::CeilOp(), args[0]);
+  if (name == "onnx.Round")
+    return fl(math::RoundEvenOp(), args[0]);
+  if (name == "onnx.Reciprocal" && isFloat)
+    return arith::DivFOp::create(b, loc, floatConstant(b, loc, t, 1.0),
+                                 args[0]);
+  if (name == "onnx.Relu" && isFloat)
+    return arith::MaximumFOp::create(b, loc, args[0],
+                                     floatConstant(b, loc, t, 0.0));
+  if (name == "onnx.Sigmoid" && isFloat) {
+    Value one = floatConstant(b, loc, t, 1.0);
+    Value e = math::ExpOp::create(b, loc, arith::NegFOp::create(b, loc, args[0]));
+    return arith::DivFOp::create(b, loc, one,
+                                 arith::AddFOp::create(b, loc, one, e));
+  }
+  if (name == "onnx.Equal")
+    return cmp(arith::CmpFPredicate::OEQ, arith::CmpIPredicate::eq);
+  if (name == "onnx.Less")
+    return cmp(arith::CmpFPredicate::OLT, arith::CmpIPredicate::slt);
+  if (name == "onnx.LessOrEqual")
+    return cmp(arith::CmpFPredicate::OLE, arith::CmpIPredicate::sle);
+  if (name == "onnx.Greater")
+    return cmp(arith::CmpFPredicate::OGT, arith::CmpIPredicate::sgt);
+  if (name == "onnx.GreaterOrEqual")
+    return cmp(arith::CmpFPredicate::OGE, arith::CmpIPredicate::sge);
+  if (t.isInteger(1)) {
+    if (name == "onnx.And")
+      return arith::AndIOp::create(b, loc, args[0], args[1]);
+    if (name == "onnx.Or")
+      return arith::OrIOp::create(b, loc, args[0], args[1]);
+    if (name == "onnx.Xor")
+      return arith::XOrIOp::create(b, loc, args[0], args[1]);
+    if (name == "onnx.Not")
+      return arith::XOrIOp::create(
+          b, loc, args[0],
+          arith::ConstantOp::create(b, loc, b.getIntegerAttr(t, 1)));
+  }
+  if (name == "onnx.Where")
+    return arith::SelectOp::create(b, loc, args[0], args[1], args[2]);
+  return {};
+}
+
+/// Element-wise onnx ops on ranked tensors of float or signless types.
+struct ElementwiseToLinalg : RewritePattern {
+  ElementwiseToLinalg(MLIRContext *context)
+      : RewritePattern(MatchAnyOpTypeTag(), /*benefit=*/1, context) {}
+
+  LogicalResult matchAndRewrite(Operation *op,
+                                PatternRewriter &rewriter) const override {
+    if (!isa<bitnet::onnx::ONNXDialect>(op->getDialect()) ||
+        op->getNumResults() != 1 || op->getNumOperands() == 0)
+      return failure();
+    auto resultType = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+    if (!resultType)
+      return failure();
+    SmallVector<RankedTensorType> operandTypes;
+    for (Value operand : op->getOperands()) {
+      auto type = dyn_cast<RankedTensorType>(operand.getType());
+      if (!type || type.getRank() > resultType.getRank() ||
+          type.getElementType().isUnsignedInteger() ||
+          type.getElementType().isSignedInteger())
+        return failure();
+      operandTypes.push_back(type);
+    }
+    if (resultType.getElementType().isUnsignedInteger())
+      return failure();
+
+    // Check the scalar body can be built before touching the IR.
+    {
+      OpBuilder probe(op->getContext());
+      Block block;
+      SmallVector<Value> args;
+      for (RankedTensorType type : operandTypes)
+        args.push_back(block.addArgument(type.getElementType(), op->getLoc()));
+      probe.setInsertionPointToStart(&block);
+      if (!buildScalar(probe, op->getLoc(), op->getName().getStringRef(),
+                       args, resultType.getElementType()))
+        return failure();
+    }
+
+    Location loc = op->getLoc();
+    int64_t rank = resultType.getRank();
+    MLIRContext *ctx = rewriter.getContext();
+    SmallVector<AffineMap> maps;
+    for (RankedTensorType type : operandTypes) {
+      SmallVector<AffineExpr> exprs;
+      int64_t offset = rank - type.getRank();
+      for (int64_t j = 0; j < type.getRank(); ++j) {
+        bool broadcast = type.getDimSize(j) == 1 &&
+                         resultType.getDimSize(j + offset) != 1;
+        exprs.push_back(broadcast ? getAffineConstantExpr(0, ctx)
+                                  : getAffineDimExpr(j + offset, ctx));
+      }
+      maps.push_back(AffineMap::get(rank, 0, exprs, ctx));
+    }
+    maps.push_back(AffineMap::getMultiDimIdentityMap(rank, ctx));
+
+    // Dynamic result dims come from an operand that is not broadcast there.
+    SmallVector<Value> dynSizes;
+    for (int64_t i = 0; i < rank; ++i) {
+      if (!resultType.isDynamicDim(i))
+        continue;
+      Value size;
+      for (auto [operand, type] : llvm::zip(op->getOperands(), operandTypes)) {
+        int64_t j = i - (rank - type.getRank());
+        if (j >= 0 && type.getDimSize(j) != 1) {
+          size = tensor::DimOp::create(rewriter, loc, operand, j);
+          break;
+        }
+      }
+      if (!size)
+        size = arith::ConstantIndexOp::create(rewriter, loc, 1);
+      dynSizes.push_back(size);
+    }
+    Value init = tensor::EmptyOp::create(rewriter, loc, resultType.getShape(),
+                                         resultType.getElementType(), dynSizes);
+    StringRef name = op->getName().getStringRef();
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, resultType, op->getOperands(), ValueRange{init}, maps,
+        SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value v = buildScalar(b, l, name, args.drop_back(),
+                                resultType.getElementType());
+          linalg::YieldOp::create(b, l, v);
+        });
+    rewriter.replaceOp(op, generic.getResults());
+    return success();
+  }
+};
+
+} // namespace
+
+void mlir::bitnet::populateElementwiseToLinalgPatterns(
+    RewritePatternSet &patterns) {
+  patterns.add<ElementwiseToLinalg>(patterns.getContext());
+}

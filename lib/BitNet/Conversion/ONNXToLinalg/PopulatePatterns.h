@@ -1,0 +1,19 @@
+//===- PopulatePatterns.h - the onnx-to-linalg pattern families -*- C++ -*-===//
+//
+// One file per op family (element-wise, reductions, data movement, ...);
+// the pass collects them.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef BITNET_LIB_CONVERSION_ONNXTOLINALG_POPULATEPATTERNS_H
+#define BITNET_LIB_CONVERSION_ONNXTOLINALG_POPULATEPATTERNS_H
+
+#include "mlir/IR/PatternMatch.h"
+
+namespace mlir::bitnet {
+
+void populateElementwiseToLinalgPatterns(RewritePatternSet &patterns);
+
+} // namespace mlir::bitnet
+
+#endif // BITNET_LIB_CONVERSION_ONNXTOLINALG_POPULATEPATTERNS_H

@@ -1,0 +1,73 @@
+// RUN: bitnet-opt %s -convert-onnx-to-linalg -split-input-file | FileCheck %s
+
+// A broadcasting add: [?, 8] + [8], the batch dim read off the operand that
+// has it.
+// CHECK-DAG: #[[$ID:.*]] = affine_map<(d0, d1) -> (d0, d1)>
+// CHECK-DAG: #[[$ROW:.*]] = affine_map<(d0, d1) -> (d1)>
+// CHECK-LABEL: func.func @broadcast_add
+// CHECK-SAME: (%[[A:.*]]: tensor<?x8xf32>, %[[B:.*]]: tensor<8xf32>)
+// CHECK: %[[C0:.*]] = arith.constant 0 : index
+// CHECK: %[[D0:.*]] = tensor.dim %[[A]], %[[C0]]
+// CHECK: %[[INIT:.*]] = tensor.empty(%[[D0]]) : tensor<?x8xf32>
+// CHECK: %[[R:.*]] = linalg.generic {indexing_maps = [#[[$ID]], #[[$ROW]], #[[$ID]]], iterator_types = ["parallel", "parallel"]} ins(%[[A]], %[[B]] : tensor<?x8xf32>, tensor<8xf32>) outs(%[[INIT]] : tensor<?x8xf32>)
+// CHECK: arith.addf
+// CHECK: return %[[R]]
+// CHECK-NOT: onnx.Add
+func.func @broadcast_add(%a: tensor<?x8xf32>, %b: tensor<8xf32>) -> tensor<?x8xf32> {
+  %0 = onnx.Add %a, %b : (tensor<?x8xf32>, tensor<8xf32>) -> tensor<?x8xf32>
+  return %0 : tensor<?x8xf32>
+}
+
+// -----
+
+// A per-token scale [?, 1] against [?, 8]: the size-1 dim reads index 0.
+// CHECK-DAG: #[[$TOK:.*]] = affine_map<(d0, d1) -> (d0, 0)>
+// CHECK-LABEL: func.func @per_token_scale
+// CHECK: linalg.generic {{.*}}#[[$TOK]]
+// CHECK: arith.mulf
+func.func @per_token_scale(%x: tensor<?x8xf32>, %s: tensor<?x1xf32>) -> tensor<?x8xf32> {
+  %0 = onnx.Mul %x, %s : (tensor<?x8xf32>, tensor<?x1xf32>) -> tensor<?x8xf32>
+  return %0 : tensor<?x8xf32>
+}
+
+// -----
+
+// The squared-ReLU GLU of BitNet's MLP, element by element.
+// CHECK-LABEL: func.func @squared_relu_glu
+// CHECK: arith.maximumf
+// CHECK: math.powf
+// CHECK: arith.mulf
+// CHECK-NOT: onnx.
+func.func @squared_relu_glu(%gate: tensor<2x?x16xf32>, %up: tensor<2x?x16xf32>) -> tensor<2x?x16xf32> {
+  %two = arith.constant dense<2.0> : tensor<f32>
+  %r = onnx.Relu %gate : (tensor<2x?x16xf32>) -> tensor<2x?x16xf32>
+  %sq = onnx.Pow %r, %two : (tensor<2x?x16xf32>, tensor<f32>) -> tensor<2x?x16xf32>
+  %y = onnx.Mul %sq, %up : (tensor<2x?x16xf32>, tensor<2x?x16xf32>) -> tensor<2x?x16xf32>
+  return %y : tensor<2x?x16xf32>
+}
+
+// -----
+
+// Comparisons give i1, Where selects; integer math stays integer.
+// CHECK-LABEL: func.func @compare_select
+// CHECK: arith.cmpi slt
+// CHECK: arith.select
+// CHECK: arith.addi
+func.func @compare_select(%a: tensor<4xi64>, %b: tensor<4xi64>) -> tensor<4xi64> {
+  %lt = onnx.Less %a, %b : (tensor<4xi64>, tensor<4xi64>) -> tensor<4xi1>
+  %m = onnx.Where %lt, %a, %b : (tensor<4xi1>, tensor<4xi64>, tensor<4xi64>) -> tensor<4xi64>
+  %s = onnx.Add %m, %a : (tensor<4xi64>, tensor<4xi64>) -> tensor<4xi64>
+  return %s : tensor<4xi64>
+}
+
+// -----
+
+// What is not lowered yet stays, and so do unsigned (weight-side) tensors.
+// CHECK-LABEL: func.func @not_yet
+// CHECK: onnx.Softmax
+// CHECK: onnx.BitShift
+func.func @not_yet(%x: tensor<2x8xf32>, %p: tensor<4xui8>, %s: tensor<4xui8>) -> (tensor<2x8xf32>, tensor<4xui8>) {
+  %y = onnx.Softmax %x {axis = -1 : i64} : (tensor<2x8xf32>) -> tensor<2x8xf32>
+  %z = onnx.BitShift %p, %s {direction = "RIGHT"} : (tensor<4xui8>, tensor<4xui8>) -> tensor<4xui8>
+  return %y, %z : tensor<2x8xf32>, tensor<4xui8>
+}
