@@ -21,6 +21,7 @@ struct ConvertONNXToLinalgPass
     : bitnet::impl::ConvertONNXToLinalgPassBase<ConvertONNXToLinalgPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
+    bitnet::populateContractionToLinalgPatterns(patterns);
     bitnet::populateElementwiseToLinalgPatterns(patterns);
     // Each op is rewritten once, in place: no fixpoint is needed.
     walkAndApplyPatterns(getOperation(), std::move(patterns));

@@ -12,6 +12,7 @@
 
 namespace mlir::bitnet {
 
+void populateContractionToLinalgPatterns(RewritePatternSet &patterns);
 void populateElementwiseToLinalgPatterns(RewritePatternSet &patterns);
 
 } // namespace mlir::bitnet
