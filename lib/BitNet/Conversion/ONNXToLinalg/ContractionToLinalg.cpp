@@ -152,16 +152,21 @@ struct SoftmaxToLinalg : OpRewritePattern<onnx::SoftmaxOp> {
       Value e = tensor::EmptyOp::create(rewriter, loc, rowShape, et, rowSizes);
       return linalg::FillOp::create(rewriter, loc, c, e).getResult(0);
     };
-    Value max =
-        linalg::GenericOp::create(
-            rewriter, loc, rowType, ValueRange{x},
-            ValueRange{filled(-std::numeric_limits<double>::infinity())},
-            ArrayRef<AffineMap>{id, rows}, reduceIters,
-            [](OpBuilder &b, Location l, ValueRange a) {
-              linalg::YieldOp::create(
-                  b, l, Value(arith::MaximumFOp::create(b, l, a[0], a[1])));
-            })
-            .getResult(0);
+    // Reduces the last axis of `input` into one value per row.
+    auto reduceRows = [&](Value input, double init, auto combineTag) {
+      using CombineOp = decltype(combineTag);
+      return linalg::GenericOp::create(
+                 rewriter, loc, rowType, ValueRange{input},
+                 ValueRange{filled(init)}, ArrayRef<AffineMap>{id, rows},
+                 reduceIters,
+                 [](OpBuilder &b, Location l, ValueRange a) {
+                   linalg::YieldOp::create(
+                       b, l, Value(CombineOp::create(b, l, a[0], a[1])));
+                 })
+          .getResult(0);
+    };
+    Value max = reduceRows(x, -std::numeric_limits<double>::infinity(),
+                           arith::MaximumFOp());
     Value empty = tensor::EmptyOp::create(
         rewriter, loc, type.getShape(), et,
         dynamicSizes(rewriter, loc, type, sources));
@@ -174,15 +179,7 @@ struct SoftmaxToLinalg : OpRewritePattern<onnx::SoftmaxOp> {
               linalg::YieldOp::create(b, l, Value(math::ExpOp::create(b, l, d)));
             })
             .getResult(0);
-    Value sum =
-        linalg::GenericOp::create(
-            rewriter, loc, rowType, ValueRange{exps}, ValueRange{filled(0.0)},
-            ArrayRef<AffineMap>{id, rows}, reduceIters,
-            [](OpBuilder &b, Location l, ValueRange a) {
-              linalg::YieldOp::create(
-                  b, l, Value(arith::AddFOp::create(b, l, a[0], a[1])));
-            })
-            .getResult(0);
+    Value sum = reduceRows(exps, 0.0, arith::AddFOp());
     auto result = linalg::GenericOp::create(
         rewriter, loc, type, ValueRange{exps, sum}, ValueRange{empty},
         ArrayRef<AffineMap>{id, rows, id}, parallelIters,

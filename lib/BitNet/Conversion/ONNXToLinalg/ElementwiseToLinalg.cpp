@@ -40,24 +40,25 @@ Value buildScalar(OpBuilder &b, Location loc, StringRef name,
     return isFloat ? Value(arith::CmpFOp::create(b, loc, f, args[0], args[1]))
                    : Value(arith::CmpIOp::create(b, loc, i, args[0], args[1]));
   };
+  // Ops with a float and a signless-integer form.
+  auto either = [&](auto floatTag, auto intTag) -> Value {
+    using FOp = decltype(floatTag);
+    using IOp = decltype(intTag);
+    return isFloat ? Value(FOp::create(b, loc, args[0], args[1]))
+                   : Value(IOp::create(b, loc, args[0], args[1]));
+  };
   if (name == "onnx.Add")
-    return isFloat ? Value(arith::AddFOp::create(b, loc, args[0], args[1]))
-                   : Value(arith::AddIOp::create(b, loc, args[0], args[1]));
+    return either(arith::AddFOp(), arith::AddIOp());
   if (name == "onnx.Sub")
-    return isFloat ? Value(arith::SubFOp::create(b, loc, args[0], args[1]))
-                   : Value(arith::SubIOp::create(b, loc, args[0], args[1]));
+    return either(arith::SubFOp(), arith::SubIOp());
   if (name == "onnx.Mul")
-    return isFloat ? Value(arith::MulFOp::create(b, loc, args[0], args[1]))
-                   : Value(arith::MulIOp::create(b, loc, args[0], args[1]));
+    return either(arith::MulFOp(), arith::MulIOp());
   if (name == "onnx.Div")
-    return isFloat ? Value(arith::DivFOp::create(b, loc, args[0], args[1]))
-                   : Value(arith::DivSIOp::create(b, loc, args[0], args[1]));
+    return either(arith::DivFOp(), arith::DivSIOp());
   if (name == "onnx.Max")
-    return isFloat ? Value(arith::MaximumFOp::create(b, loc, args[0], args[1]))
-                   : Value(arith::MaxSIOp::create(b, loc, args[0], args[1]));
+    return either(arith::MaximumFOp(), arith::MaxSIOp());
   if (name == "onnx.Min")
-    return isFloat ? Value(arith::MinimumFOp::create(b, loc, args[0], args[1]))
-                   : Value(arith::MinSIOp::create(b, loc, args[0], args[1]));
+    return either(arith::MinimumFOp(), arith::MinSIOp());
   if (name == "onnx.Pow")
     return fl(math::PowFOp(), args[0], args[1]);
   if (name == "onnx.Abs")

@@ -14,6 +14,7 @@
 #include "BitNet/Conversion/ONNXToTernary/ONNXToTernary.h"
 #include "BitNet/Dialect/ONNX/IR/ONNXOps.h"
 #include "BitNet/Dialect/Ternary/IR/TernaryOps.h"
+#include "BitNet/Support/ElementsStorage.h"
 #include "BitNet/Support/Progress.h"
 #include "ConstantEvaluator.h"
 
@@ -176,11 +177,11 @@ std::optional<TernaryMatrix> classifyTernary(const EvaluatedTensor &w,
 ElementsAttr buildFloatConstant(RankedTensorType type,
                                 const EvaluatedTensor &t) {
   SmallVector<float> values(t.values.begin(), t.values.end());
-  if (values.size() * sizeof(float) <= 4096)
-    return DenseElementsAttr::get(type, ArrayRef(values));
-  return DenseResourceElementsAttr::get(
-      type, "evaluated_weights",
-      HeapAsmResourceBlob::allocateAndCopyInferAlign(ArrayRef(values)));
+  return buildElementsAttr(
+      type,
+      ArrayRef<char>(reinterpret_cast<const char *>(values.data()),
+                     values.size() * sizeof(float)),
+      "evaluated_weights");
 }
 
 /// "node 'NAME': " for ops the importer named after their ONNX node, so a

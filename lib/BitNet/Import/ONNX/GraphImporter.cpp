@@ -28,16 +28,14 @@ using namespace mlir;
 using namespace mlir::bitnet::onnx_import;
 using mlir::bitnet::ProgressReporter;
 
-namespace {
-
-/// Reductions that took `axes` as an attribute before opset 18 and as an
-/// input from then on (ReduceSum switched at 13).
-bool takesAxesAttrBefore18(StringRef opType) {
+bool mlir::bitnet::onnx_import::takesAxesAttrBefore18(StringRef opType) {
   return llvm::is_contained(
       {"ReduceMean", "ReduceMax", "ReduceMin", "ReduceProd", "ReduceL1",
        "ReduceL2", "ReduceLogSum", "ReduceLogSumExp", "ReduceSumSquare"},
       opType);
 }
+
+namespace {
 
 std::string describeNode(const ::onnx::NodeProto &node, int index) {
   std::string name = node.name().empty()

@@ -15,6 +15,10 @@ class ModelProto;
 namespace mlir::bitnet::onnx_import {
 
 
+/// Reductions that took `axes` as an attribute before opset 18 and as an
+/// input from then on (ReduceSum switched at 13).
+bool takesAxesAttrBefore18(StringRef opType);
+
 /// Builds `func.func @main_graph` for the model's graph into `module`.
 /// `opset` is the version of the default domain. Errors are emitted at
 /// locations naming the file and node; the result says whether any was.

@@ -111,11 +111,7 @@ void moveConstantReductionAxesToAttributes(::onnx::ModelProto &model) {
       constants[node.output(0)] = &node.attribute(0).t();
 
   for (::onnx::NodeProto &node : *graph.mutable_node()) {
-    if (!llvm::is_contained({"ReduceMean", "ReduceMax", "ReduceMin",
-                             "ReduceProd", "ReduceL1", "ReduceL2",
-                             "ReduceLogSum", "ReduceLogSumExp",
-                             "ReduceSumSquare"},
-                            node.op_type()) ||
+    if (!takesAxesAttrBefore18(node.op_type()) ||
         node.input_size() < 2 || node.input(1).empty())
       continue;
     auto it = constants.find(node.input(1));

@@ -8,6 +8,8 @@
 
 #include "TensorImport.h"
 
+#include "BitNet/Support/ElementsStorage.h"
+
 #include "onnx/onnx_pb.h"
 
 #include "mlir/IR/AsmState.h"
@@ -22,10 +24,6 @@ using namespace mlir;
 using namespace mlir::bitnet::onnx_import;
 
 namespace {
-/// Tensors up to this size stay dense attributes: folders read them and
-/// they are cheap to unique. Larger ones become resource blobs.
-constexpr uint64_t kDenseLimitBytes = 4096;
-
 std::string dataTypeName(int32_t dataType) {
   if (::onnx::TensorProto_DataType_IsValid(dataType))
     return ::onnx::TensorProto_DataType_Name(
@@ -268,23 +266,18 @@ FailureOr<ElementsAttr> TensorImporter::import(::onnx::TensorProto &tensor,
     // Booleans are bit-packed in dense attributes; build them value by value.
     SmallVector<bool> values(bytes.begin(), bytes.end());
     result = DenseElementsAttr::get(type, ArrayRef<bool>(values));
-  } else if (expectedBytes <= kDenseLimitBytes) {
-    result = DenseElementsAttr::getFromRawBuffer(type, bytes);
-  } else {
-    size_t align = elementBytes;
-    AsmResourceBlob blob;
-    if (mapping && reinterpret_cast<uintptr_t>(bytes.data()) % align == 0) {
-      // Keep external data in its mapping: the blob holds the file open,
-      // and a multi-gigabyte model is not copied into memory.
-      blob = AsmResourceBlob(
-          bytes, align,
-          [mapping](void *, size_t, size_t) mutable { mapping.reset(); },
-          /*dataIsMutable=*/false);
-    } else {
-      blob = HeapAsmResourceBlob::allocateAndCopyWithAlign(bytes, align);
-    }
+  } else if (expectedBytes > kDenseLimitBytes && mapping &&
+             reinterpret_cast<uintptr_t>(bytes.data()) % elementBytes == 0) {
+    // Keep large external data in its mapping: the blob holds the file
+    // open, and a multi-gigabyte model is not copied into memory.
+    AsmResourceBlob blob(
+        bytes, elementBytes,
+        [mapping](void *, size_t, size_t) mutable { mapping.reset(); },
+        /*dataIsMutable=*/false);
     result = DenseResourceElementsAttr::get(type, blobKey(tensor.name()),
                                             std::move(blob));
+  } else {
+    result = buildElementsAttr(type, bytes, blobKey(tensor.name()));
   }
 
   // The bytes now live in the attribute; drop the proto's copy.

@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "BitNet/Dialect/Ternary/IR/TernaryOps.h"
+#include "BitNet/Support/ElementsStorage.h"
 #include "BitNet/Support/TernaryPacking.h"
 
 #include "mlir/IR/AsmState.h"
@@ -20,10 +21,6 @@ using namespace mlir::bitnet;
 using namespace mlir::bitnet::ternary;
 
 namespace {
-/// Above this many packed bytes, constants keep their storage in a resource
-/// blob: uniquing and printing multi-megabyte dense attributes is what makes
-/// large modules slow and huge.
-constexpr int64_t kResourceThresholdBytes = 4096;
 /// Up to this many trits, `ternary.constant` prints the trits themselves.
 constexpr int64_t kPrintTritsLimit = 1024;
 
@@ -54,15 +51,11 @@ std::string shapeString(ArrayRef<int64_t> shape) {
 
 ElementsAttr ConstantOp::buildPackedStorage(WeightsType type,
                                             ArrayRef<uint8_t> bytes) {
-  RankedTensorType storageType = type.getPackedTensorType();
-  if (static_cast<int64_t>(bytes.size()) <= kResourceThresholdBytes)
-    return DenseElementsAttr::getFromRawBuffer(
-        storageType,
-        ArrayRef<char>(reinterpret_cast<const char *>(bytes.data()),
-                       bytes.size()));
-  return DenseResourceElementsAttr::get(
-      storageType, "ternary_weights",
-      HeapAsmResourceBlob::allocateAndCopyInferAlign(bytes));
+  return buildElementsAttr(
+      type.getPackedTensorType(),
+      ArrayRef<char>(reinterpret_cast<const char *>(bytes.data()),
+                     bytes.size()),
+      "ternary_weights");
 }
 
 void ConstantOp::build(OpBuilder &builder, OperationState &state,
@@ -217,6 +210,13 @@ void ConstantOp::print(OpAsmPrinter &printer) {
 // Weight producers and consumers
 //===----------------------------------------------------------------------===//
 
+static LogicalResult verifyPositiveEpsilon(Operation *op, APFloat epsilon) {
+  if (epsilon.convertToDouble() <= 0.0)
+    return op->emitOpError("expected a positive epsilon, got ")
+           << epsilon.convertToDouble();
+  return success();
+}
+
 LogicalResult AbsMeanQuantOp::verify() {
   auto type = cast<WeightsType>(getResult().getType());
   RankedTensorType input = getInput().getType();
@@ -230,10 +230,7 @@ LogicalResult AbsMeanQuantOp::verify() {
     return emitOpError("expected the scale type of ")
            << type << " to be the input element type "
            << input.getElementType();
-  if (getEpsilon().convertToDouble() <= 0.0)
-    return emitOpError("expected a positive epsilon, got ")
-           << getEpsilon().convertToDouble();
-  return success();
+  return verifyPositiveEpsilon(*this, getEpsilon());
 }
 
 /// The trit and scale tensors that `type` unpacks to.
@@ -287,13 +284,6 @@ static LogicalResult verifyLinearShapes(Operation *op, RankedTensorType input,
     return op->emitOpError("expected a result of shape ")
            << shapeString(expected) << ", got "
            << shapeString(result.getShape());
-  return success();
-}
-
-static LogicalResult verifyPositiveEpsilon(Operation *op, APFloat epsilon) {
-  if (epsilon.convertToDouble() <= 0.0)
-    return op->emitOpError("expected a positive epsilon, got ")
-           << epsilon.convertToDouble();
   return success();
 }
 
