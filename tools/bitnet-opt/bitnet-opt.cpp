@@ -5,13 +5,15 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "ONNXInput.h"
+#include "CompileDriver.h"
 
 #include "BitNet/Conversion/Passes.h"
 #include "BitNet/Dialect/ONNX/IR/ONNXDialect.h"
+#include "BitNet/Dialect/ONNX/Transforms/Passes.h"
 #include "BitNet/Dialect/Ternary/IR/TernaryDialect.h"
 #include "BitNet/Import/ONNX/ImportONNX.h"
 #include "BitNet/Pipelines/Pipelines.h"
+#include "BitNet/Transforms/Passes.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/InitAllDialects.h"
@@ -22,8 +24,10 @@
 int main(int argc, char **argv) {
   mlir::registerAllPasses();
   mlir::bitnet::registerBitNetConversionPasses();
+  mlir::bitnet::onnx::registerBitNetONNXTransformsPasses();
+  mlir::bitnet::registerBitNetTransformsPasses();
   mlir::bitnet::registerBitNetPipelines();
-  mlir::bitnet::registerONNXInputOptions();
+  mlir::bitnet::registerCompileDriverOptions();
 
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);
@@ -33,8 +37,8 @@ int main(int argc, char **argv) {
 
   auto [inputFilename, outputFilename] = mlir::registerAndParseCLIOptions(
       argc, argv, "bitnet-mlir optimizer driver\n", registry);
-  if (inputFilename != "-" && mlir::bitnet::isONNXModelFile(inputFilename))
-    return mlir::asMainReturnCode(mlir::bitnet::runOnONNXModel(
+  if (mlir::bitnet::needsCompileDriver(inputFilename))
+    return mlir::asMainReturnCode(mlir::bitnet::runCompileDriver(
         inputFilename, outputFilename, registry));
   return mlir::asMainReturnCode(mlir::MlirOptMain(
       argc, argv, inputFilename, outputFilename, registry));

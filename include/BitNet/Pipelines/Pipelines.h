@@ -12,12 +12,19 @@
 
 namespace mlir::bitnet {
 
+/// Imported onnx IR to ternary ops plus linalg/tensor/arith on tensors:
+/// STE elimination, weight folding and BitLinear recognition, shape
+/// inference (with the batch dim bound to `batchSize` unless 0), and the
+/// lowering of the remaining float ops.
+void buildONNXToTensorPipeline(OpPassManager &pm, int64_t batchSize);
+
 /// Ternary and tensor-level IR down to the LLVM dialect for a CPU: lower
 /// ternary ops to linalg, bufferize, lower to loops, then to LLVM. Targets
 /// (x86-64, AArch64) differ only in what the LLVM back end does afterwards.
 void buildCPUPipeline(OpPassManager &pm);
 
-/// Registers `--bitnet-cpu-pipeline`.
+/// Registers `--bitnet-onnx-to-tensor`, `--bitnet-cpu-pipeline` and
+/// `--bitnet-compile-cpu` (the two in sequence).
 void registerBitNetPipelines();
 
 } // namespace mlir::bitnet

@@ -1,9 +1,12 @@
-//===- CPUPipeline.cpp - ternary IR to the LLVM dialect -------------------===//
+//===- CPUPipeline.cpp - onnx and ternary IR to the LLVM dialect ----------===//
 
 #include "BitNet/Pipelines/Pipelines.h"
 #include "BitNet/Conversion/Passes.h"
+#include "BitNet/Dialect/ONNX/Transforms/Passes.h"
+#include "BitNet/Transforms/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/Passes.h"
@@ -13,18 +16,39 @@
 
 using namespace mlir;
 
+void mlir::bitnet::buildONNXToTensorPipeline(OpPassManager &pm,
+                                             int64_t batchSize) {
+  pm.addPass(createONNXEliminateSTEPass());
+  pm.addPass(createConvertONNXToTernaryPass());
+  onnx::ONNXInferShapesPassOptions shapes;
+  shapes.batchSize = batchSize;
+  pm.addPass(onnx::createONNXInferShapesPass(shapes));
+  pm.addPass(createConvertONNXToLinalgPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+}
+
 void mlir::bitnet::buildCPUPipeline(OpPassManager &pm) {
+  pm.addPass(createExportModelEntryPass());
   pm.addPass(createConvertTernaryToLinalgPass());
   pm.addPass(createCanonicalizerPass());
 
+  // Function boundaries get identity layouts: the runtime passes dense
+  // row-major buffers and reads results the same way.
   bufferization::OneShotBufferizePassOptions bufferization;
   bufferization.bufferizeFunctionBoundaries = true;
+  bufferization.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferization));
+  // Every intermediate buffer is freed; results are handed to the caller.
+  bufferization::buildBufferDeallocationPipeline(pm);
+  pm.addPass(createConvertBufferizationToMemRefPass());
+  pm.addPass(createLowerMemRefCopyPass());
   pm.addPass(createConvertLinalgToLoopsPass());
   pm.addPass(createLoopInvariantCodeMotionPass());
 
-  pm.addPass(createLowerAffinePass());
   pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createSCFToControlFlowPass());
@@ -33,9 +57,32 @@ void mlir::bitnet::buildCPUPipeline(OpPassManager &pm) {
   pm.addPass(createCanonicalizerPass());
 }
 
+namespace {
+struct ModelPipelineOptions : PassPipelineOptions<ModelPipelineOptions> {
+  Option<int64_t> batchSize{*this, "batch-size",
+                            llvm::cl::desc("Bind the batch dim of the inputs "
+                                           "(0: keep it dynamic)"),
+                            llvm::cl::init(1)};
+};
+} // namespace
+
 void mlir::bitnet::registerBitNetPipelines() {
   PassPipelineRegistration<>(
       "bitnet-cpu-pipeline",
       "Lower ternary and tensor IR to the LLVM dialect for a CPU",
       buildCPUPipeline);
+  PassPipelineRegistration<ModelPipelineOptions>(
+      "bitnet-onnx-to-tensor",
+      "Imported onnx IR to ternary, linalg and tensor ops: fold weights, "
+      "recognize BitLinear, infer shapes, lower the float ops",
+      [](OpPassManager &pm, const ModelPipelineOptions &options) {
+        buildONNXToTensorPipeline(pm, options.batchSize);
+      });
+  PassPipelineRegistration<ModelPipelineOptions>(
+      "bitnet-compile-cpu",
+      "The whole compiler: imported onnx IR to the LLVM dialect for a CPU",
+      [](OpPassManager &pm, const ModelPipelineOptions &options) {
+        buildONNXToTensorPipeline(pm, options.batchSize);
+        buildCPUPipeline(pm);
+      });
 }

@@ -26,6 +26,43 @@ Value floatConstant(OpBuilder &b, Location loc, Type type, double v) {
   return arith::ConstantOp::create(b, loc, b.getFloatAttr(type, v));
 }
 
+/// `v` converted to `to` with ONNX Cast's rules: bools are 0 and 1,
+/// float to integer truncates toward zero.
+Value convertScalar(OpBuilder &b, Location loc, Value v, Type to) {
+  Type from = v.getType();
+  if (from == to)
+    return v;
+  auto fromInt = dyn_cast<IntegerType>(from);
+  auto toInt = dyn_cast<IntegerType>(to);
+  auto fromFloat = dyn_cast<FloatType>(from);
+  auto toFloat = dyn_cast<FloatType>(to);
+  if (fromInt && toFloat)
+    return fromInt.getWidth() == 1
+               ? Value(arith::UIToFPOp::create(b, loc, to, v))
+               : Value(arith::SIToFPOp::create(b, loc, to, v));
+  if (fromFloat && toInt)
+    return toInt.getWidth() == 1
+               ? Value(arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE,
+                                             v, floatConstant(b, loc, from, 0)))
+               : Value(arith::FPToSIOp::create(b, loc, to, v));
+  if (fromFloat && toFloat)
+    return fromFloat.getWidth() < toFloat.getWidth()
+               ? Value(arith::ExtFOp::create(b, loc, to, v))
+               : Value(arith::TruncFOp::create(b, loc, to, v));
+  if (fromInt && toInt) {
+    if (toInt.getWidth() == 1)
+      return arith::CmpIOp::create(
+          b, loc, arith::CmpIPredicate::ne, v,
+          arith::ConstantOp::create(b, loc, b.getIntegerAttr(from, 0)));
+    if (fromInt.getWidth() < toInt.getWidth())
+      return fromInt.getWidth() == 1
+                 ? Value(arith::ExtUIOp::create(b, loc, to, v))
+                 : Value(arith::ExtSIOp::create(b, loc, to, v));
+    return arith::TruncIOp::create(b, loc, to, v);
+  }
+  return {};
+}
+
 /// The scalar body of an element-wise onnx op, or null where the op or its
 /// element type is not handled.
 Value buildScalar(OpBuilder &b, Location loc, StringRef name,
@@ -125,6 +162,8 @@ Value buildScalar(OpBuilder &b, Location loc, StringRef name,
           b, loc, args[0],
           arith::ConstantOp::create(b, loc, b.getIntegerAttr(t, 1)));
   }
+  if (name == "onnx.Cast")
+    return convertScalar(b, loc, args[0], resultType);
   if (name == "onnx.Where")
     return arith::SelectOp::create(b, loc, args[0], args[1], args[2]);
   return {};

@@ -22,7 +22,10 @@ struct ConvertONNXToLinalgPass
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     bitnet::populateContractionToLinalgPatterns(patterns);
+    bitnet::populateDataMovementToLinalgPatterns(patterns);
     bitnet::populateElementwiseToLinalgPatterns(patterns);
+    bitnet::populateReductionToLinalgPatterns(patterns);
+    bitnet::populateShapeToTensorPatterns(patterns);
     // Each op is rewritten once, in place: no fixpoint is needed.
     walkAndApplyPatterns(getOperation(), std::move(patterns));
   }

@@ -13,7 +13,10 @@
 namespace mlir::bitnet {
 
 void populateContractionToLinalgPatterns(RewritePatternSet &patterns);
+void populateDataMovementToLinalgPatterns(RewritePatternSet &patterns);
 void populateElementwiseToLinalgPatterns(RewritePatternSet &patterns);
+void populateReductionToLinalgPatterns(RewritePatternSet &patterns);
+void populateShapeToTensorPatterns(RewritePatternSet &patterns);
 
 } // namespace mlir::bitnet
 

@@ -1,0 +1,31 @@
+//===- Passes.td - bitnet-mlir passes on upstream IR -------*- tablegen -*-===//
+
+#ifndef BITNET_TRANSFORMS_PASSES_TD
+#define BITNET_TRANSFORMS_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def ExportModelEntryPass : Pass<"bitnet-export-model-entry", "::mlir::ModuleOp"> {
+  let summary = "Mark the model's entry for the C ABI and record its signature";
+  let description = [{
+    The entry (`main_graph`, or the only public function) gets
+    `llvm.emit_c_interface`, so LLVM code has `_mlir_ciface_<name>` taking
+    memref descriptors. Its tensor signature, which lowering erases, is
+    recorded on the module as `bitnet.model_entry`: the function name and,
+    per input and output, the ONNX name, element type and dims (-1 for
+    dynamic). `--emit=lib` reads it to generate the trampoline the runtime
+    calls. Tensor types only: anything else is an error.
+  }];
+}
+
+def LowerMemRefCopyPass : Pass<"bitnet-lower-memref-copy"> {
+  let summary = "Rewrite memref.copy as linalg.copy";
+  let description = [{
+    Copies between strided buffers otherwise lower to calls of
+    `memrefCopy` from MLIR's runner-utils library, which compiled models do
+    not link; as linalg.copy they become plain loops.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
+#endif // BITNET_TRANSFORMS_PASSES_TD

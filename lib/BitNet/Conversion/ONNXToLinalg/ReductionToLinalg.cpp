@@ -1,0 +1,156 @@
+//===- ReductionToLinalg.cpp - Reduce* ops to linalg ----------------------===//
+//
+// ReduceSum/Mean/Max/Min/Prod over constant axes: one linalg.generic into
+// the kept dims (ReduceMean divides by the count afterwards), then a reshape
+// that puts back the size-1 dims when keepdims is set. RMSNorm's mean of
+// squares is the case that matters.
+//
+//===----------------------------------------------------------------------===//
+
+#include "LoweringUtils.h"
+#include "PopulatePatterns.h"
+
+#include "BitNet/Dialect/ONNX/IR/ONNXOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/PatternMatch.h"
+
+#include <limits>
+
+using namespace mlir;
+using namespace mlir::bitnet;
+namespace onnx = mlir::bitnet::onnx;
+
+namespace {
+
+enum class Combine { Sum, Max, Min, Prod };
+
+template <typename OpTy, Combine kind, bool mean = false>
+struct ReduceToLinalg : OpRewritePattern<OpTy> {
+  using OpRewritePattern<OpTy>::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(OpTy op,
+                                PatternRewriter &rewriter) const override {
+    auto dataType = dyn_cast<RankedTensorType>(op.getData().getType());
+    auto type = dyn_cast<RankedTensorType>(op.getType());
+    if (!dataType || !type || !isa<FloatType>(type.getElementType()))
+      return rewriter.notifyMatchFailure(op, "needs ranked float types");
+    int64_t rank = dataType.getRank();
+    SmallVector<bool> reduced(rank, true);
+    if (op.getAxes()) {
+      std::optional<SmallVector<int64_t>> axes = getConstantInts(op.getAxes());
+      if (!axes)
+        return rewriter.notifyMatchFailure(op, "axes must be constant");
+      if (axes->empty() && op.getNoopWithEmptyAxesOrDefault())
+        return rewriter.notifyMatchFailure(op, "no-op reductions not handled");
+      if (!axes->empty()) {
+        reduced.assign(rank, false);
+        for (int64_t a : *axes)
+          reduced[a < 0 ? a + rank : a] = true;
+      }
+    }
+    int64_t keptRank = llvm::count(reduced, false);
+    if (type.getRank() != (op.getKeepdimsOrDefault() ? rank : keptRank))
+      return rewriter.notifyMatchFailure(op, "result rank disagrees with keepdims");
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    Type et = type.getElementType();
+    SmallVector<int64_t> keptShape;
+    SmallVector<Value> keptSizes, allSizes = getDimSizes(rewriter, loc,
+                                                         op.getData());
+    SmallVector<AffineExpr> keptExprs;
+    SmallVector<utils::IteratorType> iterators;
+    Value count = arith::ConstantIndexOp::create(rewriter, loc, 1);
+    for (int64_t i = 0; i < rank; ++i) {
+      if (reduced[i]) {
+        iterators.push_back(utils::IteratorType::reduction);
+        count = arith::MulIOp::create(rewriter, loc, count, allSizes[i]);
+        continue;
+      }
+      iterators.push_back(utils::IteratorType::parallel);
+      keptShape.push_back(dataType.getDimSize(i));
+      keptSizes.push_back(allSizes[i]);
+      keptExprs.push_back(getAffineDimExpr(i, ctx));
+    }
+    auto keptType = RankedTensorType::get(keptShape, et);
+    double initValue = kind == Combine::Sum    ? 0.0
+                       : kind == Combine::Prod ? 1.0
+                       : kind == Combine::Max
+                           ? -std::numeric_limits<double>::infinity()
+                           : std::numeric_limits<double>::infinity();
+    Value init = arith::ConstantOp::create(rewriter, loc,
+                                           rewriter.getFloatAttr(et, initValue));
+    Value empty = tensor::EmptyOp::create(rewriter, loc, keptShape, et,
+                                          dynamicSizesOf(keptType, keptSizes));
+    Value acc = linalg::FillOp::create(rewriter, loc, init, empty).getResult(0);
+    SmallVector<AffineMap> maps = {AffineMap::getMultiDimIdentityMap(rank, ctx),
+                                   AffineMap::get(rank, 0, keptExprs, ctx)};
+    Value result =
+        linalg::GenericOp::create(
+            rewriter, loc, keptType, ValueRange{op.getData()},
+            ValueRange{acc}, maps, iterators,
+            [](OpBuilder &b, Location l, ValueRange a) {
+              Value v;
+              switch (kind) {
+              case Combine::Sum:
+                v = arith::AddFOp::create(b, l, a[1], a[0]);
+                break;
+              case Combine::Prod:
+                v = arith::MulFOp::create(b, l, a[1], a[0]);
+                break;
+              case Combine::Max:
+                v = arith::MaximumFOp::create(b, l, a[1], a[0]);
+                break;
+              case Combine::Min:
+                v = arith::MinimumFOp::create(b, l, a[1], a[0]);
+                break;
+              }
+              linalg::YieldOp::create(b, l, v);
+            })
+            .getResult(0);
+    if (mean) {
+      Value n = arith::UIToFPOp::create(
+          rewriter, loc, et,
+          arith::IndexCastUIOp::create(rewriter, loc, rewriter.getI64Type(),
+                                       count));
+      AffineMap id = AffineMap::getMultiDimIdentityMap(keptType.getRank(), ctx);
+      result = linalg::GenericOp::create(
+                   rewriter, loc, keptType, ValueRange{result},
+                   ValueRange{result}, ArrayRef<AffineMap>{id, id},
+                   SmallVector<utils::IteratorType>(
+                       keptType.getRank(), utils::IteratorType::parallel),
+                   [&](OpBuilder &b, Location l, ValueRange a) {
+                     linalg::YieldOp::create(
+                         b, l, Value(arith::DivFOp::create(b, l, a[0], n)));
+                   })
+                   .getResult(0);
+    }
+    if (op.getKeepdimsOrDefault()) {
+      SmallVector<Value> sizes;
+      for (int64_t i = 0, j = 0; i < rank; ++i)
+        sizes.push_back(reduced[i]
+                            ? Value(arith::ConstantIndexOp::create(rewriter,
+                                                                   loc, 1))
+                            : keptSizes[j++]);
+      result = reshapeTo(rewriter, loc, result, type, sizes);
+    } else if (keptType != type) {
+      result = tensor::CastOp::create(rewriter, loc, type, result);
+    }
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+} // namespace
+
+void mlir::bitnet::populateReductionToLinalgPatterns(
+    RewritePatternSet &patterns) {
+  patterns.add<ReduceToLinalg<onnx::ReduceSumOp, Combine::Sum>,
+               ReduceToLinalg<onnx::ReduceMeanOp, Combine::Sum, true>,
+               ReduceToLinalg<onnx::ReduceMaxOp, Combine::Max>,
+               ReduceToLinalg<onnx::ReduceMinOp, Combine::Min>,
+               ReduceToLinalg<onnx::ReduceProdOp, Combine::Prod>>(
+      patterns.getContext());
+}

@@ -1,0 +1,126 @@
+//===- LLVMEmission.cpp - LLVM dialect to LLVM IR and objects -------------===//
+
+#include "BitNet/Target/Emission.h"
+
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/Target/LLVMIR/Dialect/All.h"
+#include "mlir/Target/LLVMIR/Export.h"
+
+#include "llvm/IR/LegacyPassManager.h"
+#include "llvm/IR/Module.h"
+#include "llvm/MC/TargetRegistry.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Target/TargetMachine.h"
+#include "llvm/TargetParser/Host.h"
+#include "llvm/TargetParser/SubtargetFeature.h"
+
+using namespace mlir;
+
+namespace {
+
+std::unique_ptr<llvm::TargetMachine>
+createTargetMachine(ModuleOp module, const bitnet::CodegenOptions &options) {
+  llvm::InitializeAllTargetInfos();
+  llvm::InitializeAllTargets();
+  llvm::InitializeAllTargetMCs();
+  llvm::InitializeAllAsmPrinters();
+
+  std::string host = llvm::sys::getDefaultTargetTriple();
+  llvm::Triple triple(options.triple.empty() ? host : options.triple);
+  bool isHost = options.triple.empty() ||
+                llvm::Triple(host).getArch() == triple.getArch();
+  std::string error;
+  const llvm::Target *target =
+      llvm::TargetRegistry::lookupTarget(triple.str(), error);
+  if (!target) {
+    module.emitError() << "unknown target '" << triple.str() << "': " << error;
+    return nullptr;
+  }
+  std::string cpu = options.cpu;
+  std::string features;
+  if (cpu.empty() || cpu == "native") {
+    if (isHost) {
+      cpu = llvm::sys::getHostCPUName().str();
+      llvm::SubtargetFeatures subtarget;
+      for (const auto &[name, enabled] : llvm::sys::getHostCPUFeatures())
+        subtarget.AddFeature(name, enabled);
+      features = subtarget.getString();
+    } else {
+      cpu = "generic";
+    }
+  }
+  llvm::TargetOptions targetOptions;
+  std::unique_ptr<llvm::TargetMachine> machine(target->createTargetMachine(
+      triple, cpu, features, targetOptions, llvm::Reloc::PIC_, std::nullopt,
+      options.optLevel >= 3   ? llvm::CodeGenOptLevel::Aggressive
+      : options.optLevel == 0 ? llvm::CodeGenOptLevel::None
+                              : llvm::CodeGenOptLevel::Default));
+  if (!machine)
+    module.emitError() << "cannot create a target machine for '"
+                       << triple.str() << "' (cpu '" << cpu << "')";
+  return machine;
+}
+
+/// The optimized LLVM module, set up for `machine`.
+std::unique_ptr<llvm::Module> translate(ModuleOp module,
+                                        llvm::TargetMachine &machine,
+                                        llvm::LLVMContext &context,
+                                        unsigned optLevel) {
+  DialectRegistry registry;
+  registerAllToLLVMIRTranslations(registry);
+  module->getContext()->appendDialectRegistry(registry);
+  std::unique_ptr<llvm::Module> llvmModule =
+      translateModuleToLLVMIR(module, context, "bitnet_model");
+  if (!llvmModule) {
+    module.emitError("cannot translate to LLVM IR: the module must be in the "
+                     "LLVM dialect (run --bitnet-compile-cpu first)");
+    return nullptr;
+  }
+  llvmModule->setTargetTriple(machine.getTargetTriple());
+  llvmModule->setDataLayout(machine.createDataLayout());
+  auto optimize = makeOptimizingTransformer(optLevel, /*sizeLevel=*/0, &machine);
+  if (llvm::Error error = optimize(llvmModule.get())) {
+    module.emitError() << "LLVM optimization failed: "
+                       << llvm::toString(std::move(error));
+    return nullptr;
+  }
+  return llvmModule;
+}
+
+} // namespace
+
+LogicalResult bitnet::emitLLVMIR(ModuleOp module, const CodegenOptions &options,
+                                 llvm::raw_ostream &os) {
+  std::unique_ptr<llvm::TargetMachine> machine =
+      createTargetMachine(module, options);
+  if (!machine)
+    return failure();
+  llvm::LLVMContext context;
+  std::unique_ptr<llvm::Module> llvmModule =
+      translate(module, *machine, context, options.optLevel);
+  if (!llvmModule)
+    return failure();
+  llvmModule->print(os, nullptr);
+  return success();
+}
+
+LogicalResult bitnet::emitObject(ModuleOp module, const CodegenOptions &options,
+                                 llvm::raw_pwrite_stream &os) {
+  std::unique_ptr<llvm::TargetMachine> machine =
+      createTargetMachine(module, options);
+  if (!machine)
+    return failure();
+  llvm::LLVMContext context;
+  std::unique_ptr<llvm::Module> llvmModule =
+      translate(module, *machine, context, options.optLevel);
+  if (!llvmModule)
+    return failure();
+  llvm::legacy::PassManager codegen;
+  if (machine->addPassesToEmitFile(codegen, os, nullptr,
+                                   llvm::CodeGenFileType::ObjectFile)) {
+    module.emitError("the target cannot emit object files");
+    return failure();
+  }
+  codegen.run(*llvmModule);
+  return success();
+}

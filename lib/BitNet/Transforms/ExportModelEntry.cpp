@@ -1,0 +1,84 @@
+//===- ExportModelEntry.cpp - the model entry's C ABI and signature -------===//
+
+#include "BitNet/Transforms/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+
+namespace mlir::bitnet {
+#define GEN_PASS_DEF_EXPORTMODELENTRYPASS
+#include "BitNet/Transforms/Passes.h.inc"
+} // namespace mlir::bitnet
+
+using namespace mlir;
+
+namespace {
+
+/// {name = "...", type = tensor<...>} for one argument or result.
+FailureOr<Attribute> describe(func::FuncOp func, Type type, DictionaryAttr attrs,
+                              StringRef what, unsigned index) {
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  Type et = tensor ? tensor.getElementType() : Type();
+  if (!tensor || !(et.isF32() || et.isInteger(64)))
+    return func.emitError() << what << " " << index << " has type " << type
+                            << "; a model entry takes and returns ranked f32 "
+                               "or i64 tensors";
+  auto name = attrs ? attrs.getAs<StringAttr>("onnx.name") : StringAttr();
+  Builder b(func.getContext());
+  std::string fallback = (what + Twine(index)).str();
+  return Attribute(b.getDictionaryAttr(
+      {b.getNamedAttr("name", name ? name : b.getStringAttr(fallback)),
+       b.getNamedAttr("type", TypeAttr::get(type))}));
+}
+
+struct ExportModelEntryPass
+    : bitnet::impl::ExportModelEntryPassBase<ExportModelEntryPass> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    func::FuncOp entry = module.lookupSymbol<func::FuncOp>("main_graph");
+    if (!entry) {
+      SmallVector<func::FuncOp> candidates;
+      for (auto f : module.getOps<func::FuncOp>())
+        if (f.isPublic() && !f.isExternal())
+          candidates.push_back(f);
+      if (candidates.size() != 1) {
+        module.emitError("no model entry: expected a function @main_graph or "
+                         "exactly one public function, found ")
+            << candidates.size();
+        return signalPassFailure();
+      }
+      entry = candidates.front();
+    }
+    Builder b(&getContext());
+    SmallVector<Attribute> inputs, outputs;
+    for (unsigned i = 0; i < entry.getNumArguments(); ++i) {
+      FailureOr<Attribute> d = describe(entry, entry.getArgumentTypes()[i],
+                                        entry.getArgAttrDict(i), "input", i);
+      if (failed(d))
+        return signalPassFailure();
+      inputs.push_back(*d);
+    }
+    for (unsigned i = 0; i < entry.getNumResults(); ++i) {
+      FailureOr<Attribute> d = describe(entry, entry.getResultTypes()[i],
+                                        entry.getResultAttrDict(i), "output", i);
+      if (failed(d))
+        return signalPassFailure();
+      outputs.push_back(*d);
+    }
+    // The names are recorded above; LLVM translation has no use for them.
+    for (unsigned i = 0; i < entry.getNumArguments(); ++i)
+      entry.removeArgAttr(i, "onnx.name");
+    for (unsigned i = 0; i < entry.getNumResults(); ++i)
+      entry.removeResultAttr(i, StringAttr::get(&getContext(), "onnx.name"));
+    entry->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(),
+                   b.getUnitAttr());
+    module->setAttr(bitnet::kModelEntryAttrName,
+                    b.getDictionaryAttr(
+                        {b.getNamedAttr("function",
+                                        b.getStringAttr(entry.getSymName())),
+                         b.getNamedAttr("inputs", b.getArrayAttr(inputs)),
+                         b.getNamedAttr("outputs", b.getArrayAttr(outputs))}));
+  }
+};
+
+} // namespace

@@ -1,0 +1,169 @@
+//===- CompileDriver.cpp - bitnet-opt beyond mlir-opt ---------------------===//
+//
+// mlir-opt's main loop reads MLIR and writes MLIR. bitnet-opt also imports
+// ONNX models and, with --emit, continues past the LLVM dialect to LLVM IR,
+// objects and model libraries; this driver handles those cases with the
+// same pass pipeline options.
+//
+//===----------------------------------------------------------------------===//
+
+#include "CompileDriver.h"
+
+#include "BitNet/Import/ONNX/ImportONNX.h"
+#include "BitNet/Pipelines/Pipelines.h"
+#include "BitNet/Target/Emission.h"
+
+#include "mlir/Bytecode/BytecodeWriter.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/FileUtilities.h"
+#include "mlir/Tools/mlir-opt/MlirOptMain.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/ToolOutputFile.h"
+
+using namespace mlir;
+
+namespace {
+enum class EmitKind { MLIR, LLVM, Object, Library };
+
+struct DriverOptions {
+  llvm::cl::OptionCategory category{"bitnet-opt input and output options"};
+  llvm::cl::opt<EmitKind> emit{
+      "emit", llvm::cl::desc("What to write"), llvm::cl::init(EmitKind::MLIR),
+      llvm::cl::values(
+          clEnumValN(EmitKind::MLIR, "mlir", "MLIR after the pass pipeline"),
+          clEnumValN(EmitKind::LLVM, "llvm", "optimized LLVM IR"),
+          clEnumValN(EmitKind::Object, "obj", "an object file"),
+          clEnumValN(EmitKind::Library, "lib",
+                     "a model library (.so) with the C API of "
+                     "BitNet/Runtime/BitNetModel.h")),
+      llvm::cl::cat(category)};
+  llvm::cl::opt<std::string> target{
+      "target", llvm::cl::desc("LLVM target triple (default: the host)"),
+      llvm::cl::cat(category)};
+  llvm::cl::opt<std::string> mcpu{
+      "mcpu",
+      llvm::cl::desc("Target CPU (default: the host CPU for the host target, "
+                     "else generic)"),
+      llvm::cl::cat(category)};
+  llvm::cl::opt<bool> foldShapes{
+      "onnx-fold-shapes",
+      llvm::cl::desc("Fold the shape arithmetic of imported models"),
+      llvm::cl::init(true), llvm::cl::cat(category)};
+  llvm::cl::opt<int64_t> progressBytes{
+      "onnx-progress-bytes",
+      llvm::cl::desc("Report import progress for initializers of at least "
+                     "this many bytes (-1: never)"),
+      llvm::cl::init(int64_t(256) << 20), llvm::cl::cat(category)};
+};
+
+DriverOptions &options() {
+  static DriverOptions instance;
+  return instance;
+}
+
+LogicalResult writeMLIR(ModuleOp module, const MlirOptMainConfig &config,
+                        StringRef outputFilename, llvm::raw_ostream &os) {
+  bool bytecode = config.shouldEmitBytecode() ||
+                  llvm::sys::path::extension(outputFilename) == ".mlirbc";
+  if (bytecode)
+    return writeBytecodeToFile(module, os);
+  module.print(os);
+  return success();
+}
+} // namespace
+
+void mlir::bitnet::registerCompileDriverOptions() { (void)options(); }
+
+bool mlir::bitnet::needsCompileDriver(StringRef inputFilename) {
+  return options().emit != EmitKind::MLIR ||
+         (inputFilename != "-" && isONNXModelFile(inputFilename));
+}
+
+LogicalResult mlir::bitnet::runCompileDriver(StringRef inputFilename,
+                                             StringRef outputFilename,
+                                             DialectRegistry &registry) {
+  MlirOptMainConfig config = MlirOptMainConfig::createFromCLOptions();
+  MLIRContext context(registry);
+  // Prints `model.onnx:0:0: error: ...` rather than the raw location.
+  llvm::SourceMgr sourceMgr;
+  SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
+  // Messages about imported models name the node; a dump of the op in
+  // generic form would add nothing a user can find in the model.
+  context.printOpOnDiagnostic(false);
+
+  OwningOpRef<ModuleOp> module;
+  if (inputFilename != "-" && isONNXModelFile(inputFilename)) {
+    ONNXImportOptions importOptions;
+    importOptions.foldShapes = options().foldShapes;
+    importOptions.progressThresholdBytes = options().progressBytes;
+    module = importONNXModel(context, inputFilename, importOptions);
+  } else {
+    std::string error;
+    std::unique_ptr<llvm::MemoryBuffer> file =
+        openInputFile(inputFilename, &error);
+    if (!file) {
+      llvm::errs() << "error: " << error << "\n";
+      return failure();
+    }
+    sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
+    module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+  }
+  if (!module)
+    return failure();
+
+  EmitKind emit = options().emit;
+  if (emit == EmitKind::Library && outputFilename == "-") {
+    llvm::errs() << "error: --emit=lib writes a shared library: name it with "
+                    "-o model.so\n";
+    return failure();
+  }
+  PassManager pm(&context, ModuleOp::getOperationName(),
+                 OpPassManager::Nesting::Implicit);
+  if (failed(applyPassManagerCLOptions(pm)) ||
+      failed(config.setupPassPipeline(pm)))
+    return failure();
+  // Past MLIR, an empty pipeline means "the whole compiler".
+  if (emit != EmitKind::MLIR && pm.size() == 0) {
+    buildONNXToTensorPipeline(pm, /*batchSize=*/1);
+    buildCPUPipeline(pm);
+  }
+  if (failed(pm.run(*module)))
+    return failure();
+
+  CodegenOptions codegen;
+  codegen.triple = options().target;
+  codegen.cpu = options().mcpu;
+  if (emit == EmitKind::Library)
+    return emitModelLibrary(*module, codegen, outputFilename);
+
+  std::string error;
+  std::unique_ptr<llvm::ToolOutputFile> output =
+      openOutputFile(outputFilename, &error);
+  if (!output) {
+    llvm::errs() << error << "\n";
+    return failure();
+  }
+  LogicalResult written =
+      emit == EmitKind::MLIR
+          ? writeMLIR(*module, config, outputFilename, output->os())
+      : emit == EmitKind::LLVM
+          ? emitLLVMIR(*module, codegen, output->os())
+          : emitObject(*module, codegen, output->os());
+  if (failed(written))
+    return failure();
+  output->os().flush();
+  if (output->os().has_error()) {
+    llvm::errs() << "error: cannot write '" << outputFilename
+                 << "': " << output->os().error().message() << "\n";
+    output->os().clear_error();
+    return failure();
+  }
+  // Only a complete output survives: without keep(), the file is removed.
+  output->keep();
+  return success();
+}
