@@ -16,6 +16,8 @@ config.test_exec_root = os.path.join(config.bitnet_obj_root, "test")
 
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(("%python", config.python_executable))
+# The C compiler CMake found: runtime tests build model libraries with it.
+config.substitutions.append(("%cc", config.c_compiler))
 config.substitutions.append(("%bitnet_src", config.bitnet_src_root))
 config.substitutions.append(
     ("%onnx_from_text", config.python_executable + " "
@@ -42,5 +44,6 @@ config.substitutions.append(
 
 tool_dirs = [config.bitnet_tools_dir, config.llvm_tools_dir]
 llvm_config.add_tool_substitutions(
-    [ToolSubst("bitnet-opt", unresolved="fatal"), ToolSubst("mlir-runner", unresolved="fatal")],
+    [ToolSubst("bitnet-opt", unresolved="fatal"), ToolSubst("bitnet-run", unresolved="fatal"),
+     ToolSubst("mlir-runner", unresolved="fatal")],
     tool_dirs)
