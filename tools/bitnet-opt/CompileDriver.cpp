@@ -127,8 +127,15 @@ LogicalResult mlir::bitnet::runCompileDriver(StringRef inputFilename,
   if (failed(applyPassManagerCLOptions(pm)) ||
       failed(config.setupPassPipeline(pm)))
     return failure();
-  // Past MLIR, an empty pipeline means "the whole compiler".
-  if (emit != EmitKind::MLIR && pm.size() == 0) {
+  // Past MLIR, an empty pipeline means "the whole compiler", unless the
+  // input is already in the LLVM dialect.
+  bool isLLVM = true;
+  module->walk([&](Operation *op) {
+    if (op != module->getOperation() &&
+        op->getDialect()->getNamespace() != "llvm")
+      isLLVM = false;
+  });
+  if (emit != EmitKind::MLIR && pm.size() == 0 && !isLLVM) {
     buildONNXToTensorPipeline(pm, /*batchSize=*/1);
     buildCPUPipeline(pm);
   }

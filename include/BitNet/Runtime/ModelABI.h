@@ -58,6 +58,10 @@ typedef struct BitNetModelInfo {
 /* Generated per model, hidden inside the library. */
 extern const BitNetModelInfo bitnet_model_info;
 
+/* The longest token sequence the model handles (its position tables end
+ * there), or 0 when the compiler did not know. */
+extern const int64_t bitnet_model_max_context;
+
 /* Runs the graph once. `inputs` has num_inputs buffers in the order of
  * bitnet_model_info.inputs, each with the declared rank and contiguous
  * row-major data; `outputs` receives num_outputs buffers. Returns 0. */

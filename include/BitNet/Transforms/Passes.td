@@ -13,7 +13,9 @@ def ExportModelEntryPass : Pass<"bitnet-export-model-entry", "::mlir::ModuleOp">
     memref descriptors. Its tensor signature, which lowering erases, is
     recorded on the module as `bitnet.model_entry`: the function name and,
     per input and output, the ONNX name, element type and dims (-1 for
-    dynamic). `--emit=lib` reads it to generate the trampoline the runtime
+    dynamic), and `max_context`, the longest sequence the model handles
+    (from the `bitnet.config` ONNX metadata of bitnet.export; 0 when
+    unknown). `--emit=lib` reads it to generate the trampoline the runtime
     calls. Tensor types only: anything else is an error.
   }];
 }

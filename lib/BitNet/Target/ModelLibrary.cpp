@@ -142,6 +142,10 @@ FailureOr<std::string> bitnet::generateModelTrampoline(ModuleOp module) {
         "bitnet_model_info = {\n  BITNET_MODEL_ABI_VERSION, "
      << inputs->size() << ", " << outputs->size()
      << ", bitnet_inputs, bitnet_outputs};\n\n";
+  auto maxContext = entry.getAs<IntegerAttr>("max_context");
+  os << "__attribute__((visibility(\"hidden\"))) const int64_t "
+        "bitnet_model_max_context = "
+     << (maxContext ? maxContext.getInt() : 0) << ";\n\n";
   os << "extern void _mlir_ciface_" << function.str()
      << "(struct bitnet_results *";
   for (const TensorEntry &e : *inputs)

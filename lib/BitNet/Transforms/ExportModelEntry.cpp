@@ -4,6 +4,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "llvm/Support/JSON.h"
 
 namespace mlir::bitnet {
 #define GEN_PASS_DEF_EXPORTMODELENTRYPASS
@@ -29,6 +30,25 @@ FailureOr<Attribute> describe(func::FuncOp func, Type type, DictionaryAttr attrs
   return Attribute(b.getDictionaryAttr(
       {b.getNamedAttr("name", name ? name : b.getStringAttr(fallback)),
        b.getNamedAttr("type", TypeAttr::get(type))}));
+}
+
+/// The longest sequence the model handles, from the `bitnet.config` JSON
+/// that bitnet.export stores in the ONNX metadata (its position tables end
+/// there); 0 when unknown.
+int64_t getMaxContext(ModuleOp module) {
+  auto props = module->getAttrOfType<DictionaryAttr>("onnx.metadata_props");
+  auto config = props ? props.getAs<StringAttr>("bitnet.config") : StringAttr();
+  if (!config)
+    return 0;
+  llvm::Expected<llvm::json::Value> json = llvm::json::parse(config.getValue());
+  if (!json) {
+    llvm::consumeError(json.takeError());
+    return 0;
+  }
+  const llvm::json::Object *object = json->getAsObject();
+  std::optional<int64_t> max =
+      object ? object->getInteger("max_position") : std::nullopt;
+  return max.value_or(0);
 }
 
 struct ExportModelEntryPass
@@ -77,6 +97,8 @@ struct ExportModelEntryPass
                         {b.getNamedAttr("function",
                                         b.getStringAttr(entry.getSymName())),
                          b.getNamedAttr("inputs", b.getArrayAttr(inputs)),
+                         b.getNamedAttr("max_context",
+                                        b.getI64IntegerAttr(getMaxContext(module))),
                          b.getNamedAttr("outputs", b.getArrayAttr(outputs))}));
   }
 };

@@ -307,6 +307,14 @@ mlir::bitnet::importONNXModel(MLIRContext &context, StringRef path,
                        b.getStringAttr(StringRef(producer).trim()));
   (*module)->setAttr("onnx.source",
                      b.getStringAttr(llvm::sys::path::filename(path)));
+  // Exporters put facts the graph cannot say here (bitnet.export writes
+  // the model config, whose max_position bounds the context).
+  if (model.metadata_props_size() > 0) {
+    SmallVector<NamedAttribute> props;
+    for (const auto &prop : model.metadata_props())
+      props.push_back(b.getNamedAttr(prop.key(), b.getStringAttr(prop.value())));
+    (*module)->setAttr("onnx.metadata_props", b.getDictionaryAttr(props));
+  }
 
   ExternalDataResolver external(path);
   TensorImporter tensors(&context, external);
