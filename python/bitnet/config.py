@@ -44,6 +44,12 @@ CONFIGS = {
     "gqa3": BitNetConfig(vocab_size=256, hidden_size=128, intermediate_size=256,
                          num_layers=3, num_heads=8, num_kv_heads=2,
                          rope_theta=500000.0),
+    # A mid-size model for compile-time and throughput measurements (~100M
+    # parameters, 85M of them ternary): the 2B4T architecture at GPT-2 small scale.
+    "bitnet-100m": BitNetConfig(vocab_size=32000, hidden_size=768, intermediate_size=2048,
+                                num_layers=12, num_heads=12, num_kv_heads=4,
+                                rope_theta=500000.0, rms_eps=1e-5,
+                                tie_embeddings=True, max_position=1024),
     # Shapes of the released microsoft/bitnet-b1.58-2B-4T (for memory tests only:
     # ~2.4e9 parameters, do not instantiate in unit tests).
     "bitnet-2b4t": BitNetConfig(vocab_size=128256, hidden_size=2560, intermediate_size=6912,

@@ -14,8 +14,9 @@ namespace mlir::bitnet {
 
 /// Imported onnx IR to ternary ops plus linalg/tensor/arith on tensors:
 /// STE elimination, weight folding and BitLinear recognition, shape
-/// inference (with the batch dim bound to `batchSize` unless 0), and the
-/// lowering of the remaining float ops.
+/// inference (with the batch dim bound to `batchSize` unless 0), the
+/// lowering of the remaining float ops, and the export of the model entry
+/// (its C interface and recorded signature).
 void buildONNXToTensorPipeline(OpPassManager &pm, int64_t batchSize);
 
 /// Ternary and tensor-level IR down to the LLVM dialect for a CPU: lower

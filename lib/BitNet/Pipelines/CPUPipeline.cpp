@@ -26,10 +26,10 @@ void mlir::bitnet::buildONNXToTensorPipeline(OpPassManager &pm,
   pm.addPass(createConvertONNXToLinalgPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+  pm.addPass(createExportModelEntryPass());
 }
 
 void mlir::bitnet::buildCPUPipeline(OpPassManager &pm) {
-  pm.addPass(createExportModelEntryPass());
   pm.addPass(createConvertTernaryToLinalgPass());
   pm.addPass(createCanonicalizerPass());
 
