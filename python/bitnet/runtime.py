@@ -81,6 +81,7 @@ class CompiledModel:
         self._vocab_size = _bind(lib, "bitnet_model_vocab_size", i64, [p])
         self._has_kv_cache = _bind(lib, "bitnet_model_has_kv_cache", c, [p])
         self._context_length = _bind(lib, "bitnet_model_context_length", i64, [p])
+        self._max_context = _bind(lib, "bitnet_model_max_context_length", i64, [p])
         self._run = _bind(lib, "bitnet_model_run", c,
                           [p, ctypes.POINTER(i64), i64, ctypes.POINTER(ctypes.c_float)])
         self._reset = _bind(lib, "bitnet_model_reset", None, [p])
@@ -99,6 +100,8 @@ class CompiledModel:
             raise RuntimeError(f"{path!r} cannot run: {reason}")
         self.vocab_size = int(vocab)
         self.has_kv_cache = bool(self._has_kv_cache(handle))
+        # Tokens the model handles between resets; 0 when unknown.
+        self.max_context = int(self._max_context(handle))
 
     # -- lifetime ---------------------------------------------------------
     def close(self):

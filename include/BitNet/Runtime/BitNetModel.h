@@ -67,6 +67,10 @@ BITNET_MODEL_EXPORT int bitnet_model_has_kv_cache(const BitNetModel *model);
 /* The number of tokens consumed since create or the last reset. */
 BITNET_MODEL_EXPORT int64_t bitnet_model_context_length(const BitNetModel *model);
 
+/* The most tokens the model handles between resets (the end of its position
+ * tables), or 0 when unknown. bitnet_model_run fails rather than go past it. */
+BITNET_MODEL_EXPORT int64_t bitnet_model_max_context_length(const BitNetModel *model);
+
 /* Appends `num_tokens` tokens to the sequence and computes their logits.
  * `tokens` is read only during the call; it may be NULL if num_tokens is 0
  * (which does nothing and succeeds). Every id must lie in [0, vocab_size).

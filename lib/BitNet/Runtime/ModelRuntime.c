@@ -378,6 +378,11 @@ int bitnet_model_run(BitNetModel *m, const int64_t *tokens, int64_t n, float *lo
   if (n > limit - m->length)
     return fail(m, "a sequence of %lld + %lld tokens is too long", (long long)m->length,
                 (long long)n);
+  /* Past the position tables the compiled graph would read out of bounds. */
+  if (bitnet_model_max_context > 0 && m->length + n > bitnet_model_max_context)
+    return fail(m, "the context is full: %lld + %lld tokens exceed the model's %lld; "
+                "reset the model to start again",
+                (long long)m->length, (long long)n, (long long)bitnet_model_max_context);
   int rc = 0;
   if (n > 0)
     rc = m->num_slots ? run_cached(m, tokens, n, logits) : run_recompute(m, tokens, n, logits);
@@ -396,6 +401,11 @@ void bitnet_model_reset(BitNetModel *m) {
 }
 
 uint32_t bitnet_model_abi_version(void) { return BITNET_MODEL_ABI_VERSION; }
+
+int64_t bitnet_model_max_context_length(const BitNetModel *m) {
+  (void)m;
+  return bitnet_model_max_context;
+}
 
 int64_t bitnet_model_vocab_size(const BitNetModel *m) { return m && m->usable ? m->vocab : -1; }
 

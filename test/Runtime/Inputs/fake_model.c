@@ -173,6 +173,11 @@ int bitnet_model_invoke(const BitNetBuffer *in, BitNetBuffer *out) {
 
 #endif /* FAKE_KV */
 
+#ifndef FAKE_MAX_CONTEXT
+#define FAKE_MAX_CONTEXT 0
+#endif
+const int64_t bitnet_model_max_context = FAKE_MAX_CONTEXT;
+
 const BitNetModelInfo bitnet_model_info = {
     FAKE_ABI_VERSION, (int32_t)(sizeof inputs / sizeof inputs[0]),
     (int32_t)(sizeof outputs / sizeof outputs[0]), inputs, outputs};
