@@ -78,6 +78,18 @@ std::unique_ptr<llvm::Module> translate(ModuleOp module,
   }
   llvmModule->setTargetTriple(machine.getTargetTriple());
   llvmModule->setDataLayout(machine.createDataLayout());
+  // The CPU and its features go on every function, as clang puts them:
+  // the optimizer's cost models read them there, and LLVM IR written with
+  // --emit=llvm keeps the --mcpu it was compiled for.
+  for (llvm::Function &function : *llvmModule) {
+    if (function.isDeclaration())
+      continue;
+    if (!function.hasFnAttribute("target-cpu"))
+      function.addFnAttr("target-cpu", machine.getTargetCPU());
+    if (!function.hasFnAttribute("target-features") &&
+        !machine.getTargetFeatureString().empty())
+      function.addFnAttr("target-features", machine.getTargetFeatureString());
+  }
   auto optimize = makeOptimizingTransformer(optLevel, /*sizeLevel=*/0, &machine);
   if (llvm::Error error = optimize(llvmModule.get())) {
     module.emitError() << "LLVM optimization failed: "

@@ -45,6 +45,10 @@ Value convertScalar(OpBuilder &b, Location loc, Value v, Type to) {
                ? Value(arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE,
                                              v, floatConstant(b, loc, from, 0)))
                : Value(arith::FPToSIOp::create(b, loc, to, v));
+  if (fromFloat && toFloat && fromFloat.getWidth() == toFloat.getWidth())
+    // f16 <-> bf16: neither holds the other, so through f32.
+    return arith::TruncFOp::create(
+        b, loc, to, arith::ExtFOp::create(b, loc, b.getF32Type(), v));
   if (fromFloat && toFloat)
     return fromFloat.getWidth() < toFloat.getWidth()
                ? Value(arith::ExtFOp::create(b, loc, to, v))

@@ -47,8 +47,13 @@ struct ReduceToLinalg : OpRewritePattern<OpTy> {
         return rewriter.notifyMatchFailure(op, "no-op reductions not handled");
       if (!axes->empty()) {
         reduced.assign(rank, false);
-        for (int64_t a : *axes)
-          reduced[a < 0 ? a + rank : a] = true;
+        for (int64_t a : *axes) {
+          if (a < 0)
+            a += rank;
+          if (a < 0 || a >= rank)
+            return rewriter.notifyMatchFailure(op, "axis out of range");
+          reduced[a] = true;
+        }
       }
     }
     int64_t keptRank = llvm::count(reduced, false);

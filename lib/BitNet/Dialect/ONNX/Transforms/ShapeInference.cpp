@@ -87,6 +87,26 @@ public:
   /// Refines the result types of `op`; true when one changed.
   bool refine(Operation *op);
   void clear() { valueCache.clear(); }
+  /// Functions whose signature must stay: something refers to them (a
+  /// call would no longer match).
+  void pin(func::FuncOp func) { pinned.insert(func); }
+  bool isPinned(func::FuncOp func) const { return pinned.contains(func); }
+  /// Whether every user of `v` takes a more precise type: onnx and ternary
+  /// ops (which are refined in turn) and the return of a function whose
+  /// result types follow. Other users may need the exact type they have.
+  bool canRefine(Value v) const {
+    for (Operation *user : v.getUsers()) {
+      Dialect *dialect = user->getDialect();
+      if (dialect &&
+          isa<onnx::ONNXDialect, bitnet::ternary::TernaryDialect>(dialect))
+        continue;
+      auto ret = dyn_cast<func::ReturnOp>(user);
+      auto func = ret ? dyn_cast<func::FuncOp>(ret->getParentOp()) : nullptr;
+      if (!func || isPinned(func))
+        return false;
+    }
+    return true;
+  }
 
 private:
   std::optional<Shape> infer(Operation *op);
@@ -96,6 +116,7 @@ private:
   std::optional<Shape> computeValues(Value v);
 
   DenseMap<Value, std::optional<Shape>> valueCache;
+  DenseSet<Operation *> pinned;
 };
 
 std::optional<Shape> ShapeInference::getValues(Value v) {
@@ -301,8 +322,12 @@ std::optional<Shape> ShapeInference::infer(Operation *op) {
       std::optional<Shape> axes = getValues(squeeze.getAxes());
       if (!axes || llvm::is_contained(*axes, kDyn))
         return std::nullopt;
-      for (int64_t a : *axes)
-        drop[normalizeAxis(a, rank)] = true;
+      for (int64_t a : *axes) {
+        a = normalizeAxis(a, rank);
+        if (a < 0 || a >= rank)
+          return std::nullopt;
+        drop[a] = true;
+      }
     } else {
       for (int64_t i = 0; i < rank; ++i) {
         if ((*data)[i] == kDyn)
@@ -480,8 +505,12 @@ std::optional<Shape> ShapeInference::infer(Operation *op) {
         return std::nullopt;
       if (!axes->empty()) {
         reduced.assign(rank, false);
-        for (int64_t a : *axes)
-          reduced[normalizeAxis(a, rank)] = true;
+        for (int64_t a : *axes) {
+          a = normalizeAxis(a, rank);
+          if (a < 0 || a >= rank)
+            return std::nullopt;
+          reduced[a] = true;
+        }
       }
     }
     auto keep = op->getAttrOfType<IntegerAttr>("keepdims");
@@ -517,6 +546,10 @@ RankedTensorType merge(Type old, ArrayRef<int64_t> inferred) {
   Shape s(ranked.getShape());
   bool changed = false;
   for (size_t i = 0; i < s.size(); ++i) {
+    // A static dim that the inference contradicts: one of the two is wrong,
+    // so neither is trusted for the other dims.
+    if (s[i] != kDyn && inferred[i] != kDyn && s[i] != inferred[i])
+      return {};
     if (s[i] == kDyn && inferred[i] != kDyn && inferred[i] >= 0) {
       s[i] = inferred[i];
       changed = true;
@@ -533,18 +566,22 @@ bool ShapeInference::refine(Operation *op) {
   RankedTensorType refined = merge(op->getResult(0).getType(), *shape);
   if (!refined)
     return false;
+  if (!canRefine(op->getResult(0)))
+    return false;
   op->getResult(0).setType(refined);
   return true;
 }
 
 /// Binds dim 0 of every tensor argument of `func` to `size`.
-void bindBatch(func::FuncOp func, int64_t size) {
-  if (func.isExternal())
+void bindBatch(func::FuncOp func, int64_t size,
+               const ShapeInference &inference) {
+  if (func.isExternal() || inference.isPinned(func))
     return;
   SmallVector<Type> inputs;
   for (BlockArgument arg : func.getArguments()) {
     auto type = dyn_cast<RankedTensorType>(arg.getType());
-    if (type && type.getRank() >= 1 && type.isDynamicDim(0)) {
+    if (type && type.getRank() >= 1 && type.isDynamicDim(0) &&
+        inference.canRefine(arg)) {
       Shape s(type.getShape());
       s[0] = size;
       arg.setType(RankedTensorType::get(s, type.getElementType()));
@@ -575,8 +612,13 @@ struct ONNXInferShapesPass
       module.emitError("onnx-infer-shapes: batch-size must be >= 0");
       return signalPassFailure();
     }
+    ShapeInference inference;
+    module.walk([&](func::FuncOp f) {
+      if (!SymbolTable::symbolKnownUseEmpty(f, module))
+        inference.pin(f);
+    });
     if (batchSize > 0)
-      module.walk([&](func::FuncOp f) { bindBatch(f, batchSize); });
+      module.walk([&](func::FuncOp f) { bindBatch(f, batchSize, inference); });
 
     RewritePatternSet patterns(ctx);
     for (Dialect *dialect : ctx->getLoadedDialects())
@@ -587,12 +629,14 @@ struct ONNXInferShapesPass
 
     // Each sweep may make shape tensors constant, which the next sweep
     // turns into static dims; real models settle in two or three.
-    ShapeInference inference;
     for (int sweep = 0; sweep < 8; ++sweep) {
       bool changed = false;
       inference.clear();
       module.walk([&](Operation *op) { changed |= inference.refine(op); });
-      module.walk(updateResultTypes);
+      module.walk([&](func::FuncOp f) {
+        if (!inference.isPinned(f))
+          updateResultTypes(f);
+      });
       if (failed(applyPatternsGreedily(module, frozen))) {
         module.emitError("onnx-infer-shapes: canonicalization did not converge");
         return signalPassFailure();
