@@ -1,26 +1,30 @@
 """End to end: models compiled by bitnet-opt against onnxruntime running the same ONNX file.
 
-Every (config, form) pair is exported once (conftest's `exported`) and compiled once
-with `build/bin/bitnet-opt --emit=lib`; all compilations start together in a
-session fixture and run in parallel in the background while the tests proceed.
-The compiled libraries are driven through bitnet.runtime.CompiledModel.
+Configs tiny, odd and gqa3 x forms training, inference and kvcache (and a few other
+exports of odd: opsets 13/18/21, no constant folding) are exported once (conftest's
+`exported`) and compiled once with `build/bin/bitnet-opt --emit=lib`, all compilations
+started together by a session fixture and run in parallel (one job per CPU) while the
+tests proceed; the libraries are driven through bitnet.runtime.CompiledModel. The
+trained byte-level model (bitnet/models/bytelm*) is compared with PyTorch as well.
 
-How close is close enough (measured, 400 random prompts of 1..24 tokens per model):
+How close is close enough (measured on 400 random prompts of 1..24 tokens per model):
 float reordering alone (different reduction orders in onnxruntime and in the compiled
-code) leaves the logits within ~1.2e-6 of the logits' scale (max |logit|, ~3..5).
+code) leaves the logits within 1.2e-6 of the logits' scale (max |logit|, ~3..5).
 But BitNet's per-token int8 activation quantization rounds x * 127 / max|x|: when that
-product sits within a few ulps of a rounding boundary the two implementations can
-round it differently, moving one int8 value by one step. This is a legitimate
-difference (neither side is wrong) and it happens for 2%..13% of such prompts
-(more in deeper models); the perturbation then propagates to the later positions
-through attention, up to 2.3e-2 of the scale (0.08 absolute) in those measurements.
-A wrong op, weight, mask, RoPE position or KV-cache offset moves the logits by
-O(scale). Hence `Agreement` requires, per comparison, every element within
-FLIP_RTOL = 5e-2 of the scale, and over all the rows a test compares, that at least
-half agree to TIGHT_RTOL = 1e-5 of the scale (measured: >= 93%; a systematic error
-of any size above float noise fails that) and that >= 95% have the same argmax.
-Greedy choices may differ from the reference only at a near-tie (reference margin
-within the flip bound); see `check_greedy`.
+product lies within a few ulps of a rounding boundary the two implementations can
+round it differently, moving one int8 value by one step. Neither side is wrong (forcing
+that one rounding in the PyTorch model reproduces the other side to ~1e-6; onnxruntime
+has such flips between its own KV-stepping and full-sequence runs), and it happens in
+2%..13% of those prompts (more in deeper models; 37% of 8..64-byte windows for the
+trained model). The perturbation reaches the later positions through attention: up to
+2.3e-2 of the scale (0.08 absolute) in those measurements. A wrong op, weight, mask,
+RoPE position or KV-cache offset moves the logits by O(scale). Hence `Agreement`
+requires, per compared sequence, every element within FLIP_RTOL = 5e-2 of the scale;
+over the sequences a test compares, that on average at least half of each sequence's
+rows agree to TIGHT_RTOL = 1e-5 of the scale (measured: >= 88%; an error of any
+size above float noise in every sequence fails that), and the same argmax on >= 95% of
+the rows. Greedy choices may differ from the reference only at a near-tie (the
+reference's margin within the flip bound); see `check_greedy`.
 """
 import concurrent.futures
 import os
@@ -53,6 +57,25 @@ CONFIGS = ("tiny", "odd", "gqa3")
 FORMS = ("training", "inference", "kvcache")
 MODEL_PARAMS = [pytest.param(c, f, id=f"{c}-{f}") for c in CONFIGS for f in FORMS]
 BYTELM = ("bytelm", "inference")
+DEFAULT_OPSET = 17
+
+# Other exports of one model (odd: the cheapest to compile): (config, form, opset, folding).
+OPSET13_BUG = (
+    "bitnet-opt cannot compile opset-13 exports ('op was not bufferized'): before opset 14 "
+    "Reshape has no allowzero and the ONNX library's import-time shape inference leaves the "
+    "attention output unranked; convert-onnx-to-ternary runs before onnx-infer-shapes and "
+    "needs a ranked activation, so o_proj and every later BitLinear stay float ONNX ops, and "
+    "onnx.Clip (their quantizers) has neither a lowering nor a shape-inference rule")
+VARIANTS = [
+    pytest.param("odd", "kvcache", 13, True, id="odd-kvcache-opset13",
+                 marks=pytest.mark.xfail(strict=True, raises=RuntimeError, reason=OPSET13_BUG)),
+    # BitwiseAnd unpacking; reductions take axes as an input.
+    pytest.param("odd", "kvcache", 18, True, id="odd-kvcache-opset18"),
+    # Through the onnx version converter.
+    pytest.param("odd", "kvcache", 21, True, id="odd-kvcache-opset21"),
+    # The weight arithmetic as exported, not folded by torch.
+    pytest.param("odd", "training", DEFAULT_OPSET, False, id="odd-training-nofold"),
+]
 
 FLIP_RTOL = 5e-2   # any element: int8 rounding flips, see the module docstring
 TIGHT_RTOL = 1e-5  # float reordering only: ~8x the worst measured (1.2e-6)
@@ -225,23 +248,27 @@ def _wanted(session, module_name):
     """The models the selected tests of this module use, most expensive first."""
     keys = set()
     for item in session.items:
-        if item.module is None or item.module.__name__ != module_name:
+        module = getattr(item, "module", None)
+        if module is None or module.__name__ != module_name:
             continue
         params = getattr(getattr(item, "callspec", None), "params", {})
         if "config" in params and "form" in params:
-            keys.add((params["config"], params["form"]))
+            keys.add((params["config"], params["form"], params.get("opset", DEFAULT_OPSET),
+                      params.get("folding", True)))
         elif "bytelm" in item.name:
-            keys.add(BYTELM)
+            keys.add(BYTELM + (DEFAULT_OPSET, True))
     cost = {"bytelm": 0, "gqa3": 1, "tiny": 2, "odd": 3}
-    return sorted(keys, key=lambda k: (cost.get(k[0], 9), k[1]))
+    return sorted(keys, key=lambda k: (cost.get(k[0], 9), k[1:]))
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def compiled(request, exported, tmp_path_factory):
-    """compiled(config, form) -> (onnx path, library path).
+    """compiled(config, form, opset=17, folding=True) -> (onnx path, library path);
+    raises RuntimeError with bitnet-opt's messages if it fails.
 
-    Starts every compilation the selected tests need at once (bitnet-opt is single
-    threaded; one job per CPU), exporting in this thread while the first ones run.
+    Starts every compilation the selected tests of this module need at once (bitnet-opt
+    is single threaded; one job per CPU), exporting in this thread while the first ones
+    run. At the end prints the compile times and the differences measured (pytest -s).
     """
     root = tmp_path_factory.mktemp("compiled")
     workers = max(1, _cpu_count())
@@ -251,26 +278,30 @@ def compiled(request, exported, tmp_path_factory):
 
     def submit(key):
         if key not in jobs:
-            onnx_path = BYTELM_ONNX if key == BYTELM else exported(*key)
-            lib = str(root / f"{key[0]}-{key[1]}.so")
+            config, form, opset, folding = key
+            if (config, form) == BYTELM:
+                onnx_path = BYTELM_ONNX
+            else:
+                onnx_path = exported(config, form, folding=folding, opset=opset)
+            lib = str(root / (os.path.basename(onnx_path)[:-len(".onnx")] + ".so"))
             jobs[key] = (onnx_path, pool.submit(_compile, onnx_path, lib))
         return jobs[key]
 
     for key in _wanted(request.session, __name__):
         submit(key)
 
-    def get(config, form):
-        onnx_path, future = submit((config, form))
+    def get(config, form, opset=DEFAULT_OPSET, folding=True):
+        onnx_path, future = submit((config, form, opset, folding))
         lib, _seconds = future.result()
         return onnx_path, lib
 
     yield get
     pool.shutdown(wait=True, cancel_futures=True)
-    done = [(key, f.result()[1]) for key, (_, f) in jobs.items()
+    done = [(os.path.basename(onnx_path), f.result()[1]) for onnx_path, f in jobs.values()
             if f.done() and not f.cancelled() and f.exception() is None]
     if done:
         print(f"\ncompiled {len(done)} models in {time.monotonic() - start:.0f} s with "
-              f"{workers} jobs: " + ", ".join(f"{c}-{f} {t:.0f} s" for (c, f), t in done))
+              f"{workers} jobs: " + ", ".join(f"{name} {t:.0f} s" for name, t in done))
     if STATS:
         print("\n|compiled - reference|: comparisons (sequences), clean ones (no rounding "
               "flip), max abs, max relative to max |logit|, max relative of the clean ones")
@@ -390,6 +421,31 @@ def test_greedy_generation_matches_onnxruntime(model, config, form):
                  reference.greedy(prompt, GEN_TOKENS), f"{config}-{form} greedy")
     # generate() starts over: the same continuation again.
     assert compiled_model.generate(prompt, GEN_TOKENS) == got
+
+
+@pytest.mark.parametrize("config,form,opset,folding", VARIANTS)
+def test_export_variants_match_onnxruntime(compiled, config, form, opset, folding):
+    """Other opsets and unfolded exports of one model compile and compute the same logits."""
+    onnx_path, lib = compiled(config, form, opset, folding)
+    reference = OrtModel(onnx_path)
+    key = f"{form} opset {opset}{'' if folding else ' unfolded'}: vs onnxruntime"
+    agreement = Agreement(f"{config}-{form} opset {opset} folding={folding}", key)
+    decoding = Agreement(f"{config}-{form} opset {opset} one token per call vs one call",
+                         f"{form}: decode vs full prompt" if form == "kvcache"
+                         else f"{form}: split vs one call")
+    with CompiledModel(lib) as compiled_model:
+        assert compiled_model.has_kv_cache == reference.has_kv_cache
+        for i, prompt in enumerate(prompts(config)):
+            compiled_model.reset()
+            full = compiled_model.run(prompt)
+            agreement.check(full, reference.full(prompt), f"prompt {i} ({len(prompt)} tokens)")
+            if len(prompt) > 1:
+                compiled_model.reset()
+                rows = [compiled_model.run(prompt[:1])]
+                rows += [compiled_model.run([t]) for t in prompt[1:]]
+                decoding.check(np.concatenate(rows), full, f"prompt {i}")
+    agreement.verify()
+    decoding.verify()
 
 
 @pytest.fixture(scope="module")
