@@ -99,40 +99,46 @@ std::unique_ptr<llvm::Module> translate(ModuleOp module,
   return llvmModule;
 }
 
+/// Runs `emit` on the optimized LLVM module for the chosen target.
+template <typename EmitFn>
+LogicalResult withOptimizedModule(ModuleOp module,
+                                  const bitnet::CodegenOptions &options,
+                                  EmitFn emit) {
+  std::unique_ptr<llvm::TargetMachine> machine =
+      createTargetMachine(module, options);
+  if (!machine)
+    return failure();
+  llvm::LLVMContext context;
+  std::unique_ptr<llvm::Module> llvmModule =
+      translate(module, *machine, context, options.optLevel);
+  if (!llvmModule)
+    return failure();
+  return emit(*machine, *llvmModule);
+}
+
 } // namespace
 
 LogicalResult bitnet::emitLLVMIR(ModuleOp module, const CodegenOptions &options,
                                  llvm::raw_ostream &os) {
-  std::unique_ptr<llvm::TargetMachine> machine =
-      createTargetMachine(module, options);
-  if (!machine)
-    return failure();
-  llvm::LLVMContext context;
-  std::unique_ptr<llvm::Module> llvmModule =
-      translate(module, *machine, context, options.optLevel);
-  if (!llvmModule)
-    return failure();
-  llvmModule->print(os, nullptr);
-  return success();
+  return withOptimizedModule(
+      module, options, [&](llvm::TargetMachine &, llvm::Module &llvmModule) {
+        llvmModule.print(os, nullptr);
+        return success();
+      });
 }
 
 LogicalResult bitnet::emitObject(ModuleOp module, const CodegenOptions &options,
                                  llvm::raw_pwrite_stream &os) {
-  std::unique_ptr<llvm::TargetMachine> machine =
-      createTargetMachine(module, options);
-  if (!machine)
-    return failure();
-  llvm::LLVMContext context;
-  std::unique_ptr<llvm::Module> llvmModule =
-      translate(module, *machine, context, options.optLevel);
-  if (!llvmModule)
-    return failure();
-  llvm::legacy::PassManager codegen;
-  if (machine->addPassesToEmitFile(codegen, os, nullptr,
-                                   llvm::CodeGenFileType::ObjectFile)) {
-    module.emitError("the target cannot emit object files");
-    return failure();
-  }
-  codegen.run(*llvmModule);
-  return success();
+  return withOptimizedModule(
+      module, options,
+      [&](llvm::TargetMachine &machine, llvm::Module &llvmModule) {
+        llvm::legacy::PassManager codegen;
+        if (machine.addPassesToEmitFile(codegen, os, nullptr,
+                                        llvm::CodeGenFileType::ObjectFile)) {
+          module.emitError("the target cannot emit object files");
+          return failure();
+        }
+        codegen.run(llvmModule);
+        return success();
+      });
 }

@@ -23,10 +23,6 @@ namespace onnx = mlir::bitnet::onnx;
 
 namespace {
 
-Value cIndex(OpBuilder &b, Location loc, int64_t v) {
-  return arith::ConstantIndexOp::create(b, loc, v);
-}
-
 /// out[pre..., idx..., post...] = data[pre..., indices[idx...], post...],
 /// with negative indices counted from the end as ONNX allows.
 struct GatherToLinalg : OpRewritePattern<onnx::GatherOp> {

@@ -8,6 +8,10 @@
 
 using namespace mlir;
 
+Value bitnet::cIndex(OpBuilder &b, Location loc, int64_t v) {
+  return arith::ConstantIndexOp::create(b, loc, v);
+}
+
 Value bitnet::getDimSize(OpBuilder &b, Location loc, Value v, int64_t dim) {
   auto type = cast<RankedTensorType>(v.getType());
   if (!type.isDynamicDim(dim))

@@ -13,6 +13,9 @@
 
 namespace mlir::bitnet {
 
+/// An index constant.
+Value cIndex(OpBuilder &b, Location loc, int64_t v);
+
 /// Size `dim` of the ranked tensor `v`: a constant when static.
 Value getDimSize(OpBuilder &b, Location loc, Value v, int64_t dim);
 

@@ -27,10 +27,6 @@ RankedTensorType getRankedResult(Operation *op) {
   return dyn_cast<RankedTensorType>(op->getResult(0).getType());
 }
 
-Value cIndex(OpBuilder &b, Location loc, int64_t v) {
-  return arith::ConstantIndexOp::create(b, loc, v);
-}
-
 struct ShapeToTensor : OpRewritePattern<onnx::ShapeOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(onnx::ShapeOp op,
