@@ -35,15 +35,6 @@ def ConvertTernaryToLinalgPass : Pass<"convert-ternary-to-linalg"> {
   ];
 }
 
-def ONNXEliminateSTEPass : Pass<"onnx-eliminate-ste"> {
-  let summary = "Remove straight-through estimators: x + (f(x) - x) to f(x)";
-  let description = [{
-    Training exports the straight-through estimator as `x + (f(x) - x)`,
-    which is `f(x)` in exact arithmetic but not in floats: evaluated
-    naively, it would turn exact ternary values into near-ternary ones.
-  }];
-}
-
 def ConvertONNXToTernaryPass : Pass<"convert-onnx-to-ternary"> {
   let summary = "Recognize BitNet layers: ternary weights and per-token "
                 "int8 activations become ternary.bitlinear";
@@ -54,8 +45,10 @@ def ConvertONNXToTernaryPass : Pass<"convert-onnx-to-ternary"> {
     only {-a, 0, +a} (one `a` per tensor or per output channel) become a
     packed `ternary.constant`; if the activations come through BitNet's
     per-token absmax quantization, the layer becomes `ternary.bitlinear`.
-    Straight-through estimators are removed first. Weights that are not
-    ternary stay on the float path, with a remark that says so.
+    Weights that are not ternary stay on the float path, with a remark
+    that says so. Run `onnx-eliminate-ste` and `onnx-infer-shapes` first
+    (the pipelines do): the matcher reads static shapes, and the evaluator
+    must not see straight-through estimators.
   }];
   let dependentDialects = ["::mlir::bitnet::ternary::TernaryDialect"];
 }

@@ -30,4 +30,19 @@ def LowerMemRefCopyPass : Pass<"bitnet-lower-memref-copy"> {
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def RejectUnloweredPass : Pass<"bitnet-reject-unlowered"> {
+  let summary = "Report every op of the given dialects that is left, by node";
+  let description = [{
+    Lowering passes leave the ops they do not handle in place. A model
+    pipeline runs this pass after them: each leftover op of `dialects` is
+    an error `node '<name>' (<OpType>): cannot be compiled: <why>`, located
+    in the model file, and the pass fails. A user never sees a later pass
+    fail on an op it was not written for ("op was not bufferized").
+  }];
+  let options = [
+    ListOption<"dialects", "dialects", "std::string",
+               "Dialects none of whose ops may be left (default: onnx)">
+  ];
+}
+
 #endif // BITNET_TRANSFORMS_PASSES_TD

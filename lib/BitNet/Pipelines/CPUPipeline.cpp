@@ -18,12 +18,19 @@ using namespace mlir;
 
 void mlir::bitnet::buildONNXToTensorPipeline(OpPassManager &pm,
                                              int64_t batchSize) {
-  pm.addPass(createONNXEliminateSTEPass());
-  pm.addPass(createConvertONNXToTernaryPass());
+  // Ternary recognition reads static shapes and evaluates weight subgraphs,
+  // so estimators go first and shapes are known before it.
+  pm.addPass(onnx::createONNXEliminateSTEPass());
   onnx::ONNXInferShapesPassOptions shapes;
   shapes.batchSize = batchSize;
   pm.addPass(onnx::createONNXInferShapesPass(shapes));
+  pm.addPass(createConvertONNXToTernaryPass());
+  // BitLinear's result type is exact where the matched MatMul's was not.
+  pm.addPass(onnx::createONNXInferShapesPass(shapes));
   pm.addPass(createConvertONNXToLinalgPass());
+  // What no pattern lowered is reported here, by node, rather than as a
+  // bufferization failure later.
+  pm.addPass(createRejectUnloweredPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   pm.addPass(createExportModelEntryPass());
@@ -31,6 +38,9 @@ void mlir::bitnet::buildONNXToTensorPipeline(OpPassManager &pm,
 
 void mlir::bitnet::buildCPUPipeline(OpPassManager &pm) {
   pm.addPass(createConvertTernaryToLinalgPass());
+  RejectUnloweredPassOptions leftovers;
+  leftovers.dialects = {"onnx", "ternary"};
+  pm.addPass(createRejectUnloweredPass(leftovers));
   pm.addPass(createCanonicalizerPass());
 
   // Function boundaries get identity layouts: the runtime passes dense

@@ -5,7 +5,6 @@
 
 // RAW-NOT: onnx.{{[A-Z]}}
 // RAW-LABEL: func.func @left_alone
-// RAW: onnx.Range
 // RAW: onnx.Unsqueeze
 // RAW: onnx.Reshape
 // RAW-NOT: onnx.{{[A-Z]}}
@@ -235,14 +234,39 @@ func.func @identity(%x: tensor<?x8xf32>) -> tensor<?x8xf32> {
 
 // -----
 
-// Not lowered: float ranges, run-time axes, unranked results.
+// Float Range (RoPE frequency tables of older exporters): the count is
+// ceil((limit - start) / delta), clamped at 0; element i is start + i * delta.
+// CHECK-LABEL: func.func @float_range
+// CHECK-SAME: (%[[S:[a-z0-9]+]]: tensor<f32>, %[[L:[a-z0-9]+]]: tensor<f32>, %[[D:[a-z0-9]+]]: tensor<f32>)
+// CHECK-DAG: %[[START:.*]] = tensor.extract %[[S]][]
+// CHECK-DAG: %[[LIMIT:.*]] = tensor.extract %[[L]][]
+// CHECK-DAG: %[[DELTA:.*]] = tensor.extract %[[D]][]
+// CHECK: %[[SPAN:.*]] = arith.subf %[[LIMIT]], %[[START]]
+// CHECK: %[[Q:.*]] = arith.divf %[[SPAN]], %[[DELTA]]
+// CHECK: %[[C:.*]] = math.ceil %[[Q]]
+// CHECK: %[[M:.*]] = arith.maximumf %[[C]]
+// CHECK: %[[I:.*]] = arith.fptosi %[[M]] : f32 to i64
+// CHECK: %[[N:.*]] = arith.index_cast %[[I]]
+// CHECK: tensor.generate %[[N]]
+// CHECK: ^bb0(%[[IDX:.*]]: index):
+// CHECK: %[[F:.*]] = arith.uitofp
+// CHECK: %[[P:.*]] = arith.mulf %[[F]], %[[DELTA]]
+// CHECK: %[[V:.*]] = arith.addf %[[START]], %[[P]]
+// CHECK: tensor.yield %[[V]] : f32
+// CHECK-NOT: onnx.Range
+func.func @float_range(%s: tensor<f32>, %l: tensor<f32>, %d: tensor<f32>) -> tensor<?xf32> {
+  %r = onnx.Range %s, %l, %d : (tensor<f32>, tensor<f32>, tensor<f32>) -> tensor<?xf32>
+  return %r : tensor<?xf32>
+}
+
+// -----
+
+// Not lowered: run-time axes, unranked results.
 // CHECK-LABEL: func.func @left_alone
-// CHECK: onnx.Range
 // CHECK: onnx.Unsqueeze
 // CHECK: onnx.Reshape
-func.func @left_alone(%s: tensor<f32>, %l: tensor<f32>, %d: tensor<f32>, %x: tensor<?x8xf32>, %axes: tensor<1xi64>, %shape: tensor<2xi64>) -> (tensor<?xf32>, tensor<1x?x8xf32>, tensor<*xf32>) {
-  %r = onnx.Range %s, %l, %d : (tensor<f32>, tensor<f32>, tensor<f32>) -> tensor<?xf32>
+func.func @left_alone(%x: tensor<?x8xf32>, %axes: tensor<1xi64>, %shape: tensor<2xi64>) -> (tensor<1x?x8xf32>, tensor<*xf32>) {
   %u = onnx.Unsqueeze %x, %axes : (tensor<?x8xf32>, tensor<1xi64>) -> tensor<1x?x8xf32>
   %y = onnx.Reshape %x, %shape : (tensor<?x8xf32>, tensor<2xi64>) -> tensor<*xf32>
-  return %r, %u, %y : tensor<?xf32>, tensor<1x?x8xf32>, tensor<*xf32>
+  return %u, %y : tensor<1x?x8xf32>, tensor<*xf32>
 }

@@ -1,4 +1,4 @@
-// RUN: bitnet-opt %s -convert-onnx-to-ternary -split-input-file -verify-diagnostics | FileCheck %s
+// RUN: bitnet-opt %s -onnx-eliminate-ste -convert-onnx-to-ternary -split-input-file -verify-diagnostics | FileCheck %s
 
 // The training form: latent weights through absmean quantization and a
 // straight-through estimator, activations through per-token absmax int8.

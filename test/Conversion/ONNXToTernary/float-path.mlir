@@ -1,4 +1,4 @@
-// RUN: bitnet-opt %s -convert-onnx-to-ternary -split-input-file -verify-diagnostics | FileCheck %s
+// RUN: bitnet-opt %s -onnx-eliminate-ste -convert-onnx-to-ternary -split-input-file -verify-diagnostics | FileCheck %s
 
 // A high-precision head stays a float matmul, and says so.
 // CHECK-LABEL: func.func @float_head

@@ -18,6 +18,8 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/PatternMatch.h"
 
+#include <cmath>
+
 using namespace mlir;
 
 namespace {
@@ -69,8 +71,9 @@ Value convertScalar(OpBuilder &b, Location loc, Value v, Type to) {
 
 /// The scalar body of an element-wise onnx op, or null where the op or its
 /// element type is not handled.
-Value buildScalar(OpBuilder &b, Location loc, StringRef name,
-                  ValueRange args, Type resultType) {
+Value buildScalar(OpBuilder &b, Location loc, Operation *op, ValueRange args,
+                  Type resultType) {
+  StringRef name = op->getName().getStringRef();
   Type t = args[0].getType();
   bool isFloat = isa<FloatType>(t);
   auto fl = [&](auto tag, auto... vs) -> Value {
@@ -168,6 +171,48 @@ Value buildScalar(OpBuilder &b, Location loc, StringRef name,
   }
   if (name == "onnx.Cast")
     return convertScalar(b, loc, args[0], resultType);
+  if (auto clip = dyn_cast<bitnet::onnx::ClipOp>(op)) {
+    // min(max(x, lo), hi); absent bounds are empty operand segments.
+    Value v = args[0];
+    unsigned next = 1;
+    if (clip.getMin())
+      v = isFloat ? Value(arith::MaximumFOp::create(b, loc, v, args[next++]))
+                  : Value(arith::MaxSIOp::create(b, loc, v, args[next++]));
+    if (clip.getMax())
+      v = isFloat ? Value(arith::MinimumFOp::create(b, loc, v, args[next++]))
+                  : Value(arith::MinSIOp::create(b, loc, v, args[next++]));
+    return v;
+  }
+  if (name == "onnx.IsNaN" && isFloat)
+    return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, args[0],
+                                 args[0]);
+  if (name == "onnx.IsInf" && isFloat) {
+    Value inf = floatConstant(b, loc, t, INFINITY);
+    return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ,
+                                 math::AbsFOp::create(b, loc, args[0]), inf);
+  }
+  if (name == "onnx.Sign" && isFloat) {
+    Value zero = floatConstant(b, loc, t, 0.0);
+    Value pos = arith::UIToFPOp::create(
+        b, loc, t,
+        arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, args[0], zero));
+    Value neg = arith::UIToFPOp::create(
+        b, loc, t,
+        arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, args[0], zero));
+    return arith::SubFOp::create(b, loc, pos, neg);
+  }
+  if (!isFloat && !t.isInteger(1)) {
+    if (name == "onnx.BitwiseAnd")
+      return arith::AndIOp::create(b, loc, args[0], args[1]);
+    if (name == "onnx.BitwiseOr")
+      return arith::OrIOp::create(b, loc, args[0], args[1]);
+    if (name == "onnx.BitwiseXor")
+      return arith::XOrIOp::create(b, loc, args[0], args[1]);
+    if (name == "onnx.BitwiseNot")
+      return arith::XOrIOp::create(
+          b, loc, args[0],
+          arith::ConstantOp::create(b, loc, b.getIntegerAttr(t, -1)));
+  }
   if (name == "onnx.Where")
     return arith::SelectOp::create(b, loc, args[0], args[1], args[2]);
   return {};
@@ -206,8 +251,8 @@ struct ElementwiseToLinalg : RewritePattern {
       for (RankedTensorType type : operandTypes)
         args.push_back(block.addArgument(type.getElementType(), op->getLoc()));
       probe.setInsertionPointToStart(&block);
-      if (!buildScalar(probe, op->getLoc(), op->getName().getStringRef(),
-                       args, resultType.getElementType()))
+      if (!buildScalar(probe, op->getLoc(), op, args,
+                       resultType.getElementType()))
         return failure();
     }
 
@@ -247,12 +292,11 @@ struct ElementwiseToLinalg : RewritePattern {
     }
     Value init = tensor::EmptyOp::create(rewriter, loc, resultType.getShape(),
                                          resultType.getElementType(), dynSizes);
-    StringRef name = op->getName().getStringRef();
     auto generic = linalg::GenericOp::create(
         rewriter, loc, resultType, op->getOperands(), ValueRange{init}, maps,
         SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
         [&](OpBuilder &b, Location l, ValueRange args) {
-          Value v = buildScalar(b, l, name, args.drop_back(),
+          Value v = buildScalar(b, l, op, args.drop_back(),
                                 resultType.getElementType());
           linalg::YieldOp::create(b, l, v);
         });

@@ -14,6 +14,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/PatternMatch.h"
 
@@ -209,40 +210,68 @@ struct ExpandToLinalg : OpRewritePattern<onnx::ExpandOp> {
   }
 };
 
-/// Range over integers: start + i * delta for i < ceil((limit - start) / delta).
+/// Range: start + i * delta for i < ceil((limit - start) / delta), over
+/// integers or floats (RoPE tables of older exporters use float Range).
 struct RangeToTensor : OpRewritePattern<onnx::RangeOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(onnx::RangeOp op,
                                 PatternRewriter &rewriter) const override {
     auto type = getRankedResult(op);
     if (!type || type.getRank() != 1 ||
-        !isa<IntegerType>(type.getElementType()))
-      return rewriter.notifyMatchFailure(op, "integer ranges only");
+        !isa<IntegerType, FloatType>(type.getElementType()))
+      return rewriter.notifyMatchFailure(op, "1-D integer or float ranges");
     Location loc = op.getLoc();
     Type et = type.getElementType();
+    bool isFloat = isa<FloatType>(et);
     auto scalar = [&](Value t) -> Value {
       return tensor::ExtractOp::create(rewriter, loc, t, ValueRange{});
     };
     Value start = scalar(op.getStart()), limit = scalar(op.getLimit()),
           delta = scalar(op.getDelta());
     SmallVector<Value> dynamic;
-    if (type.isDynamicDim(0)) {
-      Value span = arith::SubIOp::create(rewriter, loc, limit, start);
-      Value count = arith::CeilDivSIOp::create(rewriter, loc, span, delta);
-      Value zero = arith::ConstantOp::create(rewriter, loc,
-                                             rewriter.getIntegerAttr(et, 0));
-      count = arith::MaxSIOp::create(rewriter, loc, count, zero);
-      dynamic.push_back(arith::IndexCastOp::create(
-          rewriter, loc, rewriter.getIndexType(), count));
-    }
+    if (type.isDynamicDim(0))
+      dynamic.push_back(isFloat ? floatCount(rewriter, loc, start, limit, delta)
+                                : intCount(rewriter, loc, start, limit, delta));
     rewriter.replaceOpWithNewOp<tensor::GenerateOp>(
         op, type, dynamic, [&](OpBuilder &b, Location l, ValueRange idx) {
-          Value i = arith::IndexCastOp::create(b, l, et, idx[0]);
-          Value v = arith::AddIOp::create(
-              b, l, start, arith::MulIOp::create(b, l, i, delta));
+          Value v;
+          if (isFloat) {
+            Value i = arith::UIToFPOp::create(
+                b, l, et,
+                arith::IndexCastUIOp::create(b, l, b.getI64Type(), idx[0]));
+            v = arith::AddFOp::create(b, l, start,
+                                      arith::MulFOp::create(b, l, i, delta));
+          } else {
+            Value i = arith::IndexCastOp::create(b, l, et, idx[0]);
+            v = arith::AddIOp::create(b, l, start,
+                                      arith::MulIOp::create(b, l, i, delta));
+          }
           tensor::YieldOp::create(b, l, v);
         });
     return success();
+  }
+
+  static Value intCount(OpBuilder &b, Location loc, Value start, Value limit,
+                        Value delta) {
+    Value span = arith::SubIOp::create(b, loc, limit, start);
+    Value count = arith::CeilDivSIOp::create(b, loc, span, delta);
+    Value zero = arith::ConstantOp::create(
+        b, loc, b.getIntegerAttr(start.getType(), 0));
+    count = arith::MaxSIOp::create(b, loc, count, zero);
+    return arith::IndexCastOp::create(b, loc, b.getIndexType(), count);
+  }
+
+  static Value floatCount(OpBuilder &b, Location loc, Value start, Value limit,
+                          Value delta) {
+    Value span = arith::SubFOp::create(b, loc, limit, start);
+    Value count = math::CeilOp::create(
+        b, loc, arith::DivFOp::create(b, loc, span, delta));
+    Value zero = arith::ConstantOp::create(
+        b, loc, b.getFloatAttr(start.getType(), 0.0));
+    count = arith::MaximumFOp::create(b, loc, count, zero);
+    return arith::IndexCastOp::create(
+        b, loc, b.getIndexType(),
+        arith::FPToSIOp::create(b, loc, b.getI64Type(), count));
   }
 };
 

@@ -1,10 +1,11 @@
 //===- ConstantEvaluator.cpp - compile-time evaluation of weights ---------===//
 //
-// An interpreter for the ONNX ops that weight subgraphs use: element-wise
-// arithmetic with broadcasting, casts, shifts and masks, reductions and
-// data movement. Floats follow f32 arithmetic: each result is computed in
-// double and rounded to f32, which gives the correctly rounded f32 result
-// of +, -, *, / and sqrt.
+// One rule per ONNX op, in a table keyed by op name: a rule gets the op,
+// its evaluated operands and the rounding of its result element type, and
+// returns the result or nullopt. Floats follow the element type's
+// arithmetic: each result is computed in double and rounded to f32 (or f16,
+// bf16), which gives the correctly rounded result of +, -, *, / and sqrt.
+// Integers wrap to their width, as the ONNX reference does.
 //
 //===----------------------------------------------------------------------===//
 
@@ -12,13 +13,12 @@
 
 #include "BitNet/Dialect/ONNX/IR/ONNXOps.h"
 
-#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Matchers.h"
+#include "llvm/ADT/StringMap.h"
 
 #include <cmath>
 #include <cstring>
-#include <numeric>
 
 using namespace mlir;
 using namespace mlir::bitnet;
@@ -26,29 +26,69 @@ namespace onnx = mlir::bitnet::onnx;
 
 namespace {
 
-int64_t numElements(ArrayRef<int64_t> shape) {
-  return std::accumulate(shape.begin(), shape.end(), int64_t(1),
-                         std::multiplies<int64_t>());
-}
+/// Rounds a double to what an element type holds.
+struct Rounding {
+  enum Kind { F64, F32, F16, BF16, Bool, Signed, Unsigned, Exact } kind;
+  unsigned width = 64;
 
-SmallVector<int64_t> stridesOf(ArrayRef<int64_t> shape) {
-  SmallVector<int64_t> strides(shape.size(), 1);
-  for (int64_t i = int64_t(shape.size()) - 2; i >= 0; --i)
-    strides[i] = strides[i + 1] * shape[i + 1];
-  return strides;
-}
-
-/// Rounds `v` to what the element type can hold.
-double roundTo(Type type, double v) {
-  if (type.isF32())
-    return double(float(v));
-  if (auto intType = dyn_cast<IntegerType>(type)) {
-    if (intType.getWidth() == 1)
-      return v != 0;
-    return std::trunc(v);
+  static Rounding of(Type type) {
+    if (type.isF64())
+      return {F64};
+    if (type.isF32())
+      return {F32};
+    if (type.isF16())
+      return {F16};
+    if (type.isBF16())
+      return {BF16};
+    if (auto intType = dyn_cast<IntegerType>(type)) {
+      if (intType.getWidth() == 1)
+        return {Bool, 1};
+      return {intType.isUnsigned() ? Unsigned : Signed, intType.getWidth()};
+    }
+    return {Exact};
   }
-  return v;
-}
+
+  bool isInteger() const { return kind >= Bool && kind <= Unsigned; }
+
+  double operator()(double v) const {
+    switch (kind) {
+    case F64:
+    case Exact:
+      return v;
+    case F32:
+      return double(float(v));
+    case F16:
+    case BF16: {
+      APFloat f(v);
+      bool lost;
+      f.convert(kind == F16 ? APFloat::IEEEhalf() : APFloat::BFloat(),
+                APFloat::rmNearestTiesToEven, &lost);
+      f.convert(APFloat::IEEEdouble(), APFloat::rmNearestTiesToEven, &lost);
+      return f.convertToDouble();
+    }
+    case Bool:
+      return v != 0;
+    case Signed:
+    case Unsigned: {
+      if (!std::isfinite(v))
+        return 0;
+      v = std::trunc(v);
+      // Wrap modulo 2^width, as C casts and the ONNX reference do.
+      uint64_t bits = v >= 0x1p63 ? uint64_t(v)
+                      : v <= -0x1p63 ? uint64_t(INT64_MIN)
+                                     : uint64_t(int64_t(v));
+      if (width < 64)
+        bits &= (uint64_t(1) << width) - 1;
+      if (kind == Unsigned)
+        return double(bits);
+      if (width < 64 && (bits >> (width - 1)) & 1)
+        bits |= ~((uint64_t(1) << width) - 1);
+      return double(int64_t(bits));
+    }
+    }
+    return v;
+  }
+};
 
 /// Decodes a constant attribute of a supported element type.
 std::optional<EvaluatedTensor> readAttribute(Attribute attr) {
@@ -87,109 +127,223 @@ std::optional<EvaluatedTensor> readAttribute(Attribute attr) {
     return std::nullopt;
   ArrayRef<char> raw = resource.getData();
   t.values.resize(n);
-  auto decode = [&](auto sample) {
+  auto decode = [&](auto sample, auto convert) {
     using T = decltype(sample);
     if (raw.size() != size_t(n) * sizeof(T))
       return false;
     for (int64_t i = 0; i < n; ++i) {
       T v;
       std::memcpy(&v, raw.data() + i * sizeof(T), sizeof(T));
-      t.values[i] = double(v);
+      t.values[i] = convert(v);
     }
     return true;
   };
+  auto plain = [](auto v) { return double(v); };
+  auto half = [](const llvm::fltSemantics &semantics) {
+    return [&semantics](uint16_t bits) {
+      return APFloat(semantics, APInt(16, bits)).convertToDouble();
+    };
+  };
   bool ok = false;
   if (et.isF32())
-    ok = decode(float());
+    ok = decode(float(), plain);
   else if (et.isF64())
-    ok = decode(double());
+    ok = decode(double(), plain);
+  else if (et.isF16())
+    ok = decode(uint16_t(), half(APFloat::IEEEhalf()));
+  else if (et.isBF16())
+    ok = decode(uint16_t(), half(APFloat::BFloat()));
   else if (et.isInteger(64))
-    ok = decode(int64_t());
+    ok = et.isUnsignedInteger() ? decode(uint64_t(), plain)
+                                : decode(int64_t(), plain);
   else if (et.isInteger(32))
-    ok = et.isUnsignedInteger() ? decode(uint32_t()) : decode(int32_t());
+    ok = et.isUnsignedInteger() ? decode(uint32_t(), plain)
+                                : decode(int32_t(), plain);
   else if (et.isInteger(16))
-    ok = et.isUnsignedInteger() ? decode(uint16_t()) : decode(int16_t());
+    ok = et.isUnsignedInteger() ? decode(uint16_t(), plain)
+                                : decode(int16_t(), plain);
   else if (et.isInteger(8))
-    ok = et.isUnsignedInteger() ? decode(uint8_t()) : decode(int8_t());
+    ok = et.isUnsignedInteger() ? decode(uint8_t(), plain)
+                                : decode(int8_t(), plain);
+  else if (et.isInteger(1))
+    ok = decode(uint8_t(), [](uint8_t v) { return double(v != 0); });
   if (!ok)
     return std::nullopt;
   return t;
 }
 
-/// numpy broadcasting of two shapes; nullopt if they do not broadcast.
-std::optional<SmallVector<int64_t>> broadcast(ArrayRef<int64_t> a,
-                                              ArrayRef<int64_t> b) {
-  size_t rank = std::max(a.size(), b.size());
-  SmallVector<int64_t> out(rank);
-  for (size_t i = 0; i < rank; ++i) {
-    int64_t da = i < rank - a.size() ? 1 : a[i - (rank - a.size())];
-    int64_t db = i < rank - b.size() ? 1 : b[i - (rank - b.size())];
-    if (da != db && da != 1 && db != 1)
-      return std::nullopt;
-    out[i] = da == 1 ? db : da;
+//===----------------------------------------------------------------------===//
+// Rules
+//===----------------------------------------------------------------------===//
+
+struct RuleInput {
+  Operation *op;
+  Value result;
+  /// The evaluated operands; null for absent optional ones.
+  ArrayRef<const EvaluatedTensor *> in;
+  Rounding round;
+  Type resultElementType;
+
+  const EvaluatedTensor *operand(unsigned i) const {
+    return i < in.size() ? in[i] : nullptr;
   }
-  return out;
-}
+  int64_t intAttr(StringRef name, int64_t fallback) const {
+    if (auto a = op->getAttrOfType<IntegerAttr>(name))
+      return a.getInt();
+    return fallback;
+  }
+};
 
-/// Strides of `shape` seen from a broadcast result of rank `rank`: 0 where
-/// the dim is broadcast.
-SmallVector<int64_t> broadcastStrides(ArrayRef<int64_t> shape,
-                                      ArrayRef<int64_t> result) {
-  SmallVector<int64_t> own = stridesOf(shape);
-  SmallVector<int64_t> strides(result.size(), 0);
-  size_t offset = result.size() - shape.size();
-  for (size_t i = 0; i < shape.size(); ++i)
-    strides[offset + i] = shape[i] == 1 ? 0 : own[i];
-  return strides;
-}
+using Rule = std::optional<EvaluatedTensor> (*)(const RuleInput &);
 
-template <typename Fn>
-std::optional<EvaluatedTensor> binary(const EvaluatedTensor &a,
-                                      const EvaluatedTensor &b, Type et,
-                                      Fn fn) {
-  auto shape = broadcast(a.shape, b.shape);
-  if (!shape)
+std::optional<EvaluatedTensor> mapAll(const RuleInput &r,
+                                      llvm::function_ref<double(ArrayRef<double>)> fn) {
+  SmallVector<const EvaluatedTensor *> operands;
+  for (const EvaluatedTensor *t : r.in)
+    if (t)
+      operands.push_back(t);
+  if (operands.empty())
     return std::nullopt;
-  EvaluatedTensor out;
-  out.shape = *shape;
-  int64_t n = numElements(out.shape);
-  out.values.resize(n);
-  // Weight subgraphs mostly combine a tensor with a scalar or with a tensor
-  // of its own shape: those need no index arithmetic.
-  int64_t na = a.values.size(), nb = b.values.size();
-  if ((na == n || na == 1) && (nb == n || nb == 1)) {
-    int64_t stepA = na == n, stepB = nb == n;
-    for (int64_t i = 0; i < n; ++i)
-      out.values[i] = roundTo(et, fn(a.values[i * stepA], b.values[i * stepB]));
-    return out;
-  }
-  SmallVector<int64_t> sa = broadcastStrides(a.shape, out.shape);
-  SmallVector<int64_t> sb = broadcastStrides(b.shape, out.shape);
-  SmallVector<int64_t> index(out.shape.size(), 0);
-  int64_t ia = 0, ib = 0;
-  for (int64_t i = 0; i < n; ++i) {
-    out.values[i] = roundTo(et, fn(a.values[ia], b.values[ib]));
-    // Advance the multi-index, keeping both operand offsets in step.
-    for (int64_t d = int64_t(index.size()) - 1; d >= 0; --d) {
-      ia += sa[d];
-      ib += sb[d];
-      if (++index[d] < out.shape[d])
-        break;
-      ia -= sa[d] * out.shape[d];
-      ib -= sb[d] * out.shape[d];
-      index[d] = 0;
-    }
-  }
-  return out;
+  return eval::mapBroadcast(operands, fn, [&](double v) { return r.round(v); });
 }
 
-template <typename Fn>
-EvaluatedTensor unary(const EvaluatedTensor &x, Type et, Fn fn) {
-  EvaluatedTensor out{x.shape, {}};
-  out.values.reserve(x.values.size());
-  for (double v : x.values)
-    out.values.push_back(roundTo(et, fn(v)));
-  return out;
+template <double (*Fn)(double)>
+std::optional<EvaluatedTensor> unaryRule(const RuleInput &r) {
+  return mapAll(r, [](ArrayRef<double> a) { return Fn(a[0]); });
+}
+template <double (*Fn)(double, double)>
+std::optional<EvaluatedTensor> binaryRule(const RuleInput &r) {
+  if (r.in.size() != 2 || !r.in[0] || !r.in[1])
+    return std::nullopt;
+  return mapAll(r, [](ArrayRef<double> a) { return Fn(a[0], a[1]); });
+}
+/// A variadic op folding its operands left to right (Sum, Max, Min).
+template <double (*Fn)(double, double)>
+std::optional<EvaluatedTensor> foldRule(const RuleInput &r) {
+  return mapAll(r, [](ArrayRef<double> a) {
+    double acc = a[0];
+    for (double v : a.drop_front())
+      acc = Fn(acc, v);
+    return acc;
+  });
+}
+
+int64_t asInt(double v) {
+  return v >= 0x1p63 ? int64_t(uint64_t(v)) : int64_t(v);
+}
+
+// Element-wise functions, named so that the rule table reads as a table.
+double identity(double v) { return v; }
+double neg(double v) { return -v; }
+double absolute(double v) { return std::fabs(v); }
+double squareRoot(double v) { return std::sqrt(v); }
+double reciprocal(double v) { return 1.0 / v; }
+/// ONNX Round is half to even, which nearbyint does in the default mode.
+double roundEven(double v) { return std::nearbyint(v); }
+double floorOf(double v) { return std::floor(v); }
+double ceilOf(double v) { return std::ceil(v); }
+double signOf(double v) { return v > 0 ? 1 : v < 0 ? -1 : 0; }
+double expOf(double v) { return std::exp(v); }
+double logOf(double v) { return std::log(v); }
+double sinOf(double v) { return std::sin(v); }
+double cosOf(double v) { return std::cos(v); }
+double tanhOf(double v) { return std::tanh(v); }
+double erfOf(double v) { return std::erf(v); }
+double relu(double v) { return std::max(v, 0.0); }
+double sigmoid(double v) { return 1.0 / (1.0 + std::exp(-v)); }
+double isNaN(double v) { return std::isnan(v); }
+double isInf(double v) { return std::isinf(v); }
+double logicalNot(double v) { return v == 0; }
+double bitwiseNot(double v) { return double(~asInt(v)); }
+double add(double a, double b) { return a + b; }
+double sub(double a, double b) { return a - b; }
+double mul(double a, double b) { return a * b; }
+double power(double a, double b) { return std::pow(a, b); }
+double maxOf(double a, double b) { return std::isnan(a) ? a : std::max(a, b); }
+double minOf(double a, double b) { return std::isnan(a) ? a : std::min(a, b); }
+double bitAnd(double a, double b) { return double(asInt(a) & asInt(b)); }
+double bitOr(double a, double b) { return double(asInt(a) | asInt(b)); }
+double bitXor(double a, double b) { return double(asInt(a) ^ asInt(b)); }
+double logicalAnd(double a, double b) { return a != 0 && b != 0; }
+double logicalOr(double a, double b) { return a != 0 || b != 0; }
+double logicalXor(double a, double b) { return (a != 0) != (b != 0); }
+double equal(double a, double b) { return a == b; }
+double less(double a, double b) { return a < b; }
+double lessOrEqual(double a, double b) { return a <= b; }
+double greater(double a, double b) { return a > b; }
+double greaterOrEqual(double a, double b) { return a >= b; }
+
+std::optional<EvaluatedTensor> divRule(const RuleInput &r) {
+  if (r.in.size() != 2 || !r.in[0] || !r.in[1])
+    return std::nullopt;
+  // Integer Div truncates; division by zero is undefined, taken as 0.
+  bool isInt = r.round.isInteger();
+  return mapAll(r, [isInt](ArrayRef<double> a) {
+    return isInt ? (a[1] == 0 ? 0.0 : std::trunc(a[0] / a[1])) : a[0] / a[1];
+  });
+}
+
+std::optional<EvaluatedTensor> modRule(const RuleInput &r) {
+  if (r.in.size() != 2 || !r.in[0] || !r.in[1])
+    return std::nullopt;
+  bool fmod = r.intAttr("fmod", 0) != 0;
+  return mapAll(r, [fmod](ArrayRef<double> a) {
+    if (a[1] == 0)
+      return 0.0;
+    double rem = std::fmod(a[0], a[1]);
+    // Integer Mod takes the divisor's sign, like Python's %.
+    if (!fmod && rem != 0 && ((rem < 0) != (a[1] < 0)))
+      rem += a[1];
+    return rem;
+  });
+}
+
+std::optional<EvaluatedTensor> bitShiftRule(const RuleInput &r) {
+  if (r.in.size() != 2 || !r.in[0] || !r.in[1])
+    return std::nullopt;
+  bool right = cast<onnx::BitShiftOp>(r.op).getDirection() == "RIGHT";
+  return mapAll(r, [right](ArrayRef<double> a) {
+    uint64_t x = uint64_t(asInt(a[0])), s = uint64_t(asInt(a[1]));
+    if (s >= 64)
+      return 0.0;
+    return double(right ? x >> s : x << s);
+  });
+}
+
+std::optional<EvaluatedTensor> whereRule(const RuleInput &r) {
+  if (r.in.size() != 3 || !r.in[0] || !r.in[1] || !r.in[2])
+    return std::nullopt;
+  return mapAll(r,
+                [](ArrayRef<double> a) { return a[0] != 0 ? a[1] : a[2]; });
+}
+
+std::optional<EvaluatedTensor> meanRule(const RuleInput &r) {
+  return mapAll(r, [](ArrayRef<double> a) {
+    double sum = 0;
+    for (double v : a)
+      sum += v;
+    return sum / a.size();
+  });
+}
+
+std::optional<EvaluatedTensor> clipRule(const RuleInput &r) {
+  auto clip = cast<onnx::ClipOp>(r.op);
+  // The operand list skips absent bounds: find each bound by its value.
+  const EvaluatedTensor *lo = nullptr, *hi = nullptr;
+  unsigned next = 1;
+  if (clip.getMin())
+    lo = r.operand(next++);
+  if (clip.getMax())
+    hi = r.operand(next++);
+  if ((clip.getMin() && (!lo || lo->values.size() != 1)) ||
+      (clip.getMax() && (!hi || hi->values.size() != 1)))
+    return std::nullopt;
+  double l = lo ? lo->values.front() : -INFINITY;
+  double h = hi ? hi->values.front() : INFINITY;
+  return eval::mapBroadcast(
+      {r.in[0]},
+      [l, h](ArrayRef<double> a) { return std::min(std::max(a[0], l), h); },
+      [&](double v) { return r.round(v); });
 }
 
 std::optional<SmallVector<int64_t>> axesOf(const EvaluatedTensor *axes,
@@ -209,146 +363,294 @@ std::optional<SmallVector<int64_t>> axesOf(const EvaluatedTensor *axes,
   return result;
 }
 
-std::optional<EvaluatedTensor> reduce(const EvaluatedTensor &x,
-                                      ArrayRef<int64_t> axes, bool keepdims,
-                                      StringRef kind, Type et) {
-  int64_t rank = x.shape.size();
-  SmallVector<bool> reduced(rank, false);
-  for (int64_t a : axes)
-    reduced[a] = true;
-  SmallVector<int64_t> outShape, keptShape;
-  for (int64_t d = 0; d < rank; ++d) {
-    keptShape.push_back(reduced[d] ? 1 : x.shape[d]);
-    if (!reduced[d] || keepdims)
-      outShape.push_back(reduced[d] ? 1 : x.shape[d]);
-  }
-  int64_t outCount = numElements(keptShape);
-  std::vector<double> acc(outCount, kind == "max" ? -INFINITY : 0.0);
-  SmallVector<int64_t> outStrides = broadcastStrides(keptShape, x.shape);
-  SmallVector<int64_t> index(rank, 0);
-  int64_t o = 0;
-  for (double v : x.values) {
-    acc[o] = kind == "max" ? std::max(acc[o], v) : acc[o] + v;
-    for (int64_t d = rank - 1; d >= 0; --d) {
-      o += outStrides[d];
-      if (++index[d] < x.shape[d])
-        break;
-      o -= outStrides[d] * x.shape[d];
-      index[d] = 0;
-    }
-  }
-  int64_t group = numElements(x.shape) / std::max<int64_t>(outCount, 1);
-  EvaluatedTensor out{outShape, {}};
-  for (double v : acc)
-    out.values.push_back(roundTo(et, kind == "mean" ? v / group : v));
-  return out;
-}
-
-EvaluatedTensor transpose(const EvaluatedTensor &x, ArrayRef<int64_t> perm) {
-  EvaluatedTensor out;
-  for (int64_t p : perm)
-    out.shape.push_back(x.shape[p]);
-  SmallVector<int64_t> inStrides = stridesOf(x.shape);
-  SmallVector<int64_t> strides;
-  for (int64_t p : perm)
-    strides.push_back(inStrides[p]);
-  int64_t n = x.values.size();
-  out.values.resize(n);
-  SmallVector<int64_t> index(perm.size(), 0);
-  int64_t src = 0;
-  for (int64_t i = 0; i < n; ++i) {
-    out.values[i] = x.values[src];
-    for (int64_t d = int64_t(index.size()) - 1; d >= 0; --d) {
-      src += strides[d];
-      if (++index[d] < out.shape[d])
-        break;
-      src -= strides[d] * out.shape[d];
-      index[d] = 0;
-    }
-  }
-  return out;
-}
-
-std::optional<EvaluatedTensor> concat(ArrayRef<const EvaluatedTensor *> parts,
-                                      int64_t axis) {
-  if (parts.empty())
+template <eval::ReduceKind Kind>
+std::optional<EvaluatedTensor> reduceRule(const RuleInput &r) {
+  const EvaluatedTensor *x = r.operand(0), *axesT = r.operand(1);
+  if (!x)
     return std::nullopt;
-  EvaluatedTensor out{parts.front()->shape, {}};
-  int64_t rank = out.shape.size();
+  // Empty axes reduce everything, unless noop_with_empty_axes says not to.
+  if (axesT && axesT->values.empty()) {
+    if (r.intAttr("noop_with_empty_axes", 0))
+      return *x;
+    axesT = nullptr;
+  }
+  auto axes = axesOf(axesT, x->shape.size());
+  if (!axes)
+    return std::nullopt;
+  return eval::reduce(*x, *axes, r.intAttr("keepdims", 1) != 0, Kind,
+                      [&](double v) { return r.round(v); });
+}
+
+std::optional<EvaluatedTensor> castRule(const RuleInput &r) {
+  if (!r.operand(0))
+    return std::nullopt;
+  return eval::mapBroadcast(
+      {r.in[0]}, [](ArrayRef<double> a) { return a[0]; },
+      [&](double v) { return r.round(v); });
+}
+
+std::optional<EvaluatedTensor> transposeRule(const RuleInput &r) {
+  SmallVector<int64_t> perm;
+  if (auto p = cast<onnx::TransposeOp>(r.op).getPerm())
+    for (Attribute a : *p)
+      perm.push_back(cast<IntegerAttr>(a).getInt());
+  else
+    for (int64_t i = r.in[0]->shape.size() - 1; i >= 0; --i)
+      perm.push_back(i);
+  return eval::transpose(*r.in[0], perm);
+}
+
+std::optional<EvaluatedTensor> concatRule(const RuleInput &r) {
+  return eval::concat(r.in, cast<onnx::ConcatOp>(r.op).getAxis());
+}
+
+std::optional<EvaluatedTensor> reshapeRule(const RuleInput &r) {
+  if (!r.operand(1))
+    return std::nullopt;
+  return eval::reshape(*r.in[0], *r.in[1], r.intAttr("allowzero", 0) != 0);
+}
+
+std::optional<EvaluatedTensor> unsqueezeRule(const RuleInput &r) {
+  const EvaluatedTensor *x = r.operand(0), *axesT = r.operand(1);
+  if (!x || !axesT)
+    return std::nullopt;
+  int64_t rank = x->shape.size() + axesT->values.size();
+  auto axes = axesOf(axesT, rank);
+  if (!axes)
+    return std::nullopt;
+  SmallVector<bool> inserted(rank, false);
+  for (int64_t a : *axes)
+    inserted[a] = true;
+  SmallVector<int64_t> shape;
+  auto dims = x->shape.begin();
+  for (int64_t d = 0; d < rank; ++d)
+    shape.push_back(inserted[d] ? 1 : *dims++);
+  return eval::withShape(*x, shape);
+}
+
+std::optional<EvaluatedTensor> squeezeRule(const RuleInput &r) {
+  const EvaluatedTensor *x = r.operand(0);
+  if (!x)
+    return std::nullopt;
+  int64_t rank = x->shape.size();
+  SmallVector<bool> removed(rank, false);
+  if (const EvaluatedTensor *axesT = r.operand(1)) {
+    auto axes = axesOf(axesT, rank);
+    if (!axes)
+      return std::nullopt;
+    for (int64_t a : *axes) {
+      if (x->shape[a] != 1)
+        return std::nullopt;
+      removed[a] = true;
+    }
+  } else {
+    for (int64_t d = 0; d < rank; ++d)
+      removed[d] = x->shape[d] == 1;
+  }
+  SmallVector<int64_t> shape;
+  for (int64_t d = 0; d < rank; ++d)
+    if (!removed[d])
+      shape.push_back(x->shape[d]);
+  return eval::withShape(*x, shape);
+}
+
+std::optional<EvaluatedTensor> flattenRule(const RuleInput &r) {
+  const EvaluatedTensor &x = *r.in[0];
+  int64_t rank = x.shape.size();
+  int64_t axis = r.intAttr("axis", 1);
   if (axis < 0)
     axis += rank;
-  if (axis < 0 || axis >= rank)
+  if (axis < 0 || axis > rank)
     return std::nullopt;
-  out.shape[axis] = 0;
-  for (const EvaluatedTensor *p : parts) {
-    if (int64_t(p->shape.size()) != rank)
-      return std::nullopt;
-    for (int64_t d = 0; d < rank; ++d)
-      if (d != axis && p->shape[d] != parts.front()->shape[d])
-        return std::nullopt;
-    out.shape[axis] += p->shape[axis];
-  }
-  int64_t outer = numElements(ArrayRef(out.shape).take_front(axis));
-  for (int64_t o = 0; o < outer; ++o)
-    for (const EvaluatedTensor *p : parts) {
-      int64_t chunk = numElements(ArrayRef(p->shape).drop_front(axis));
-      out.values.insert(out.values.end(), p->values.begin() + o * chunk,
-                        p->values.begin() + (o + 1) * chunk);
-    }
-  return out;
+  int64_t outer = eval::numElements(ArrayRef(x.shape).take_front(axis));
+  return eval::withShape(x, {outer, int64_t(x.values.size()) /
+                                        std::max<int64_t>(outer, 1)});
 }
 
-std::optional<EvaluatedTensor>
-slice(const EvaluatedTensor &x, const EvaluatedTensor &starts,
-      const EvaluatedTensor &ends, const EvaluatedTensor *axesT,
-      const EvaluatedTensor *stepsT) {
-  int64_t rank = x.shape.size();
-  size_t numAxes = starts.values.size();
-  if (ends.values.size() != numAxes ||
-      (axesT && axesT->values.size() != numAxes) ||
-      (stepsT && stepsT->values.size() != numAxes))
+std::optional<EvaluatedTensor> sliceRule(const RuleInput &r) {
+  auto s = cast<onnx::SliceOp>(r.op);
+  // Operands in order: data, starts, ends, then the present optional ones.
+  unsigned next = 3;
+  const EvaluatedTensor *axes = s.getAxes() ? r.operand(next++) : nullptr;
+  const EvaluatedTensor *steps = s.getSteps() ? r.operand(next++) : nullptr;
+  if (!r.operand(1) || !r.operand(2))
     return std::nullopt;
-  SmallVector<int64_t> begin(rank, 0), step(rank, 1), count(x.shape);
-  for (size_t i = 0; i < numAxes; ++i) {
-    int64_t axis = axesT ? int64_t(axesT->values[i]) : int64_t(i);
-    if (axis < 0)
-      axis += rank;
-    if (axis < 0 || axis >= rank)
+  return eval::slice(*r.in[0], *r.in[1], *r.in[2], axes, steps);
+}
+
+std::optional<EvaluatedTensor> gatherRule(const RuleInput &r) {
+  if (!r.operand(1))
+    return std::nullopt;
+  return eval::gather(*r.in[0], *r.in[1], r.intAttr("axis", 0));
+}
+
+std::optional<EvaluatedTensor> gatherNDRule(const RuleInput &r) {
+  if (!r.operand(1))
+    return std::nullopt;
+  return eval::gatherND(*r.in[0], *r.in[1], r.intAttr("batch_dims", 0));
+}
+
+std::optional<EvaluatedTensor> scatterNDRule(const RuleInput &r) {
+  if (!r.operand(1) || !r.operand(2))
+    return std::nullopt;
+  StringRef reduction;
+  if (auto attr = r.op->getAttrOfType<StringAttr>("reduction"))
+    reduction = attr.getValue();
+  return eval::scatterND(*r.in[0], *r.in[1], *r.in[2], reduction);
+}
+
+std::optional<EvaluatedTensor> cumSumRule(const RuleInput &r) {
+  if (!r.operand(1) || r.in[1]->values.size() != 1)
+    return std::nullopt;
+  return eval::cumSum(*r.in[0], int64_t(r.in[1]->values[0]),
+                      r.intAttr("exclusive", 0) != 0,
+                      r.intAttr("reverse", 0) != 0,
+                      [&](double v) { return r.round(v); });
+}
+
+std::optional<EvaluatedTensor> rangeRule(const RuleInput &r) {
+  for (unsigned i = 0; i < 3; ++i)
+    if (!r.operand(i) || r.in[i]->values.size() != 1)
       return std::nullopt;
-    int64_t dim = x.shape[axis];
-    int64_t s = stepsT ? int64_t(stepsT->values[i]) : 1;
-    if (s <= 0)
-      return std::nullopt; // weight subgraphs slice forward only
-    auto clampIndex = [&](double v) {
-      int64_t idx = v >= double(INT64_MAX) ? dim : int64_t(v);
-      if (idx < 0)
-        idx += dim;
-      return std::clamp<int64_t>(idx, 0, dim);
-    };
-    int64_t b = clampIndex(starts.values[i]), e = clampIndex(ends.values[i]);
-    begin[axis] = b;
-    step[axis] = s;
-    count[axis] = e > b ? (e - b - 1) / s + 1 : 0;
+  return eval::range(r.in[0]->values[0], r.in[1]->values[0],
+                     r.in[2]->values[0],
+                     [&](double v) { return r.round(v); });
+}
+
+std::optional<SmallVector<int64_t>> dimsOf(const EvaluatedTensor *t) {
+  if (!t || t->shape.size() != 1)
+    return std::nullopt;
+  SmallVector<int64_t> dims;
+  for (double v : t->values)
+    dims.push_back(int64_t(v));
+  return dims;
+}
+
+std::optional<EvaluatedTensor> expandRule(const RuleInput &r) {
+  auto shape = dimsOf(r.operand(1));
+  if (!shape)
+    return std::nullopt;
+  return eval::expand(*r.in[0], *shape);
+}
+
+std::optional<EvaluatedTensor> tileRule(const RuleInput &r) {
+  auto repeats = dimsOf(r.operand(1));
+  if (!repeats)
+    return std::nullopt;
+  return eval::tile(*r.in[0], *repeats);
+}
+
+std::optional<EvaluatedTensor> constantOfShapeRule(const RuleInput &r) {
+  auto shape = dimsOf(r.operand(0));
+  if (!shape)
+    return std::nullopt;
+  double fill = 0;
+  if (auto value = r.op->getAttrOfType<ElementsAttr>("value")) {
+    auto t = readAttribute(value);
+    if (!t || t->values.size() != 1)
+      return std::nullopt;
+    fill = t->values[0];
   }
-  EvaluatedTensor out{count, {}};
-  int64_t n = numElements(count);
-  out.values.reserve(n);
-  SmallVector<int64_t> strides = stridesOf(x.shape), index(rank, 0);
-  for (int64_t i = 0; i < n; ++i) {
-    int64_t src = 0;
-    for (int64_t d = 0; d < rank; ++d)
-      src += (begin[d] + index[d] * step[d]) * strides[d];
-    out.values.push_back(x.values[src]);
-    for (int64_t d = rank - 1; d >= 0; --d) {
-      if (++index[d] < count[d])
-        break;
-      index[d] = 0;
-    }
-  }
+  return eval::expand(EvaluatedTensor{{}, {fill}}, *shape);
+}
+
+const llvm::StringMap<Rule> &rules() {
+  static const llvm::StringMap<Rule> table = {
+      {"onnx.Identity", unaryRule<identity>},
+      {"onnx.Neg", unaryRule<neg>},
+      {"onnx.Abs", unaryRule<absolute>},
+      {"onnx.Sqrt", unaryRule<squareRoot>},
+      {"onnx.Reciprocal", unaryRule<reciprocal>},
+      {"onnx.Round", unaryRule<roundEven>},
+      {"onnx.Floor", unaryRule<floorOf>},
+      {"onnx.Ceil", unaryRule<ceilOf>},
+      {"onnx.Sign", unaryRule<signOf>},
+      {"onnx.Exp", unaryRule<expOf>},
+      {"onnx.Log", unaryRule<logOf>},
+      {"onnx.Sin", unaryRule<sinOf>},
+      {"onnx.Cos", unaryRule<cosOf>},
+      {"onnx.Tanh", unaryRule<tanhOf>},
+      {"onnx.Erf", unaryRule<erfOf>},
+      {"onnx.Relu", unaryRule<relu>},
+      {"onnx.Sigmoid", unaryRule<sigmoid>},
+      {"onnx.IsNaN", unaryRule<isNaN>},
+      {"onnx.IsInf", unaryRule<isInf>},
+      {"onnx.Not", unaryRule<logicalNot>},
+      {"onnx.BitwiseNot", unaryRule<bitwiseNot>},
+      {"onnx.Cast", castRule},
+      {"onnx.CastLike", castRule},
+      {"onnx.Add", binaryRule<add>},
+      {"onnx.Sub", binaryRule<sub>},
+      {"onnx.Mul", binaryRule<mul>},
+      {"onnx.Div", divRule},
+      {"onnx.Mod", modRule},
+      {"onnx.Pow", binaryRule<power>},
+      {"onnx.BitShift", bitShiftRule},
+      {"onnx.BitwiseAnd", binaryRule<bitAnd>},
+      {"onnx.BitwiseOr", binaryRule<bitOr>},
+      {"onnx.BitwiseXor", binaryRule<bitXor>},
+      {"onnx.And", binaryRule<logicalAnd>},
+      {"onnx.Or", binaryRule<logicalOr>},
+      {"onnx.Xor", binaryRule<logicalXor>},
+      {"onnx.Equal", binaryRule<equal>},
+      {"onnx.Less", binaryRule<less>},
+      {"onnx.LessOrEqual", binaryRule<lessOrEqual>},
+      {"onnx.Greater", binaryRule<greater>},
+      {"onnx.GreaterOrEqual", binaryRule<greaterOrEqual>},
+      {"onnx.Where", whereRule},
+      {"onnx.Sum", foldRule<add>},
+      {"onnx.Max", foldRule<maxOf>},
+      {"onnx.Min", foldRule<minOf>},
+      {"onnx.Mean", meanRule},
+      {"onnx.Clip", clipRule},
+      {"onnx.ReduceSum", reduceRule<eval::ReduceKind::Sum>},
+      {"onnx.ReduceMean", reduceRule<eval::ReduceKind::Mean>},
+      {"onnx.ReduceMax", reduceRule<eval::ReduceKind::Max>},
+      {"onnx.ReduceMin", reduceRule<eval::ReduceKind::Min>},
+      {"onnx.ReduceProd", reduceRule<eval::ReduceKind::Prod>},
+      {"onnx.CumSum", cumSumRule},
+      {"onnx.Transpose", transposeRule},
+      {"onnx.Concat", concatRule},
+      {"onnx.Reshape", reshapeRule},
+      {"onnx.Unsqueeze", unsqueezeRule},
+      {"onnx.Squeeze", squeezeRule},
+      {"onnx.Flatten", flattenRule},
+      {"onnx.Slice", sliceRule},
+      {"onnx.Gather", gatherRule},
+      {"onnx.GatherND", gatherNDRule},
+      {"onnx.ScatterND", scatterNDRule},
+      {"onnx.Expand", expandRule},
+      {"onnx.Tile", tileRule},
+      {"onnx.ConstantOfShape", constantOfShapeRule},
+      {"onnx.Range", rangeRule},
+  };
+  return table;
+}
+
+/// Shape and Size need only the input's type when it is static.
+std::optional<EvaluatedTensor> evaluateFromType(Operation *op) {
+  auto inputType = op->getNumOperands() == 1
+                       ? dyn_cast<RankedTensorType>(op->getOperand(0).getType())
+                       : RankedTensorType();
+  if (!inputType || !inputType.hasStaticShape())
+    return std::nullopt;
+  if (isa<onnx::SizeOp>(op))
+    return EvaluatedTensor{{}, {double(inputType.getNumElements())}};
+  auto shape = dyn_cast<onnx::ShapeOp>(op);
+  if (!shape)
+    return std::nullopt;
+  auto [first, last] = shape.getDimRange(inputType.getRank());
+  EvaluatedTensor out{{std::max<int64_t>(last - first, 0)}, {}};
+  for (int64_t d = first; d < last; ++d)
+    out.values.push_back(double(inputType.getDimSize(d)));
   return out;
 }
 
 } // namespace
+
+bool ConstantEvaluator::canEvaluate(StringRef name) {
+  return rules().contains(name) || name == "onnx.Shape" || name == "onnx.Size";
+}
 
 std::optional<EvaluatedTensor> ConstantEvaluator::evaluate(Value value) {
   const EvaluatedTensor *result = eval(value, 0);
@@ -365,25 +667,42 @@ const EvaluatedTensor *ConstantEvaluator::eval(Value value, unsigned depth) {
   auto it = cache.find(value);
   if (it != cache.end())
     return it->second.get();
-  // Weight subgraphs are a few ops deep; a deeper chain is not one, and
-  // following it could exhaust the stack.
+  // Weight subgraphs are a few dozen ops deep; a deeper chain is not one,
+  // and following it could exhaust the stack.
   constexpr unsigned kMaxDepth = 256;
   if (depth > kMaxDepth)
     return nullptr;
 
   Operation *op = value.getDefiningOp();
-  if (!op)
+  if (!op || op->getNumResults() != 1)
     return nullptr;
   auto resultType = dyn_cast<ShapedType>(value.getType());
   if (!resultType)
     return nullptr;
-  Type et = resultType.getElementType();
 
   std::optional<EvaluatedTensor> result;
   Attribute attr;
   if (matchPattern(value, m_Constant(&attr))) {
     result = readAttribute(attr);
+  } else if (isa<onnx::ShapeOp, onnx::SizeOp>(op) &&
+             (result = evaluateFromType(op))) {
+  } else if (isa<onnx::ShapeOp, onnx::SizeOp>(op)) {
+    const EvaluatedTensor *input = eval(op->getOperand(0), depth + 1);
+    if (!input)
+      return nullptr;
+    if (isa<onnx::SizeOp>(op)) {
+      result = EvaluatedTensor{{}, {double(input->values.size())}};
+    } else {
+      auto [first, last] =
+          cast<onnx::ShapeOp>(op).getDimRange(input->shape.size());
+      result = EvaluatedTensor{{std::max<int64_t>(last - first, 0)}, {}};
+      for (int64_t d = first; d < last; ++d)
+        result->values.push_back(double(input->shape[d]));
+    }
   } else {
+    auto rule = rules().find(op->getName().getStringRef());
+    if (rule == rules().end())
+      return nullptr;
     // Every operand must evaluate; `none` operands stay null.
     SmallVector<const EvaluatedTensor *> in;
     for (Value operand : op->getOperands()) {
@@ -396,117 +715,13 @@ const EvaluatedTensor *ConstantEvaluator::eval(Value value, unsigned depth) {
         return nullptr;
       in.push_back(t);
     }
-    StringRef name = op->getName().getStringRef();
-    auto bin = [&](auto fn) { return binary(*in[0], *in[1], et, fn); };
-    if (name == "onnx.Identity") {
-      result = *in[0];
-    } else if (name == "onnx.Abs") {
-      result = unary(*in[0], et, [](double v) { return std::fabs(v); });
-    } else if (name == "onnx.Neg") {
-      result = unary(*in[0], et, [](double v) { return -v; });
-    } else if (name == "onnx.Sqrt") {
-      result = unary(*in[0], et, [](double v) { return std::sqrt(v); });
-    } else if (name == "onnx.Reciprocal") {
-      result = unary(*in[0], et, [](double v) { return 1.0 / v; });
-    } else if (name == "onnx.Round") {
-      // nearbyint rounds half to even, as ONNX Round does.
-      result = unary(*in[0], et, [](double v) { return std::nearbyint(v); });
-    } else if (name == "onnx.Add") {
-      result = bin([](double a, double b) { return a + b; });
-    } else if (name == "onnx.Sub") {
-      result = bin([](double a, double b) { return a - b; });
-    } else if (name == "onnx.Mul") {
-      result = bin([](double a, double b) { return a * b; });
-    } else if (name == "onnx.Div") {
-      bool isInt = isa<IntegerType>(et);
-      result = bin([isInt](double a, double b) {
-        return isInt ? (b == 0 ? 0.0 : std::trunc(a / b)) : a / b;
-      });
-    } else if (name == "onnx.Pow") {
-      result = bin([](double a, double b) { return std::pow(a, b); });
-    } else if (name == "onnx.BitwiseAnd") {
-      result = bin([](double a, double b) {
-        return double(int64_t(a) & int64_t(b));
-      });
-    } else if (name == "onnx.BitwiseOr") {
-      result = bin([](double a, double b) {
-        return double(int64_t(a) | int64_t(b));
-      });
-    } else if (auto shift = dyn_cast<onnx::BitShiftOp>(op)) {
-      bool right = shift.getDirection() == "RIGHT";
-      result = bin([right](double a, double b) {
-        return right ? double(uint64_t(a) >> uint64_t(b))
-                     : double(uint64_t(a) << uint64_t(b));
-      });
-    } else if (auto mod = dyn_cast<onnx::ModOp>(op)) {
-      bool fmod = mod.getFmod().value_or(0) != 0;
-      result = bin([fmod](double a, double b) {
-        if (b == 0)
-          return 0.0;
-        double r = std::fmod(a, b);
-        // Integer Mod takes the divisor's sign, like Python's %.
-        if (!fmod && r != 0 && ((r < 0) != (b < 0)))
-          r += b;
-        return r;
-      });
-    } else if (auto clip = dyn_cast<onnx::ClipOp>(op)) {
-      const EvaluatedTensor *lo =
-          clip.getMin() ? eval(clip.getMin(), depth + 1) : nullptr;
-      const EvaluatedTensor *hi =
-          clip.getMax() ? eval(clip.getMax(), depth + 1) : nullptr;
-      if ((clip.getMin() && (!lo || lo->values.size() != 1)) ||
-          (clip.getMax() && (!hi || hi->values.size() != 1)))
-        return nullptr;
-      double l = lo ? lo->values.front() : -INFINITY;
-      double h = hi ? hi->values.front() : INFINITY;
-      result = unary(*in[0], et,
-                     [l, h](double v) { return std::min(std::max(v, l), h); });
-    } else if (isa<onnx::CastOp>(op)) {
-      result = unary(*in[0], et, [](double v) { return v; });
-    } else if (isa<onnx::ReduceMeanOp, onnx::ReduceMaxOp, onnx::ReduceSumOp>(
-                   op)) {
-      int64_t keepdims = 1;
-      if (auto k = op->getAttrOfType<IntegerAttr>("keepdims"))
-        keepdims = k.getInt();
-      auto axes = axesOf(in.size() > 1 ? in[1] : nullptr, in[0]->shape.size());
-      if (!axes)
-        return nullptr;
-      StringRef kind = isa<onnx::ReduceMeanOp>(op)  ? "mean"
-                       : isa<onnx::ReduceMaxOp>(op) ? "max"
-                                                    : "sum";
-      result = reduce(*in[0], *axes, keepdims != 0, kind, et);
-    } else if (auto t = dyn_cast<onnx::TransposeOp>(op)) {
-      SmallVector<int64_t> perm;
-      if (auto p = t.getPerm())
-        for (Attribute a : *p)
-          perm.push_back(cast<IntegerAttr>(a).getInt());
-      else
-        for (int64_t i = in[0]->shape.size() - 1; i >= 0; --i)
-          perm.push_back(i);
-      if (perm.size() != in[0]->shape.size())
-        return nullptr;
-      result = transpose(*in[0], perm);
-    } else if (auto c = dyn_cast<onnx::ConcatOp>(op)) {
-      result = concat(in, c.getAxis());
-    } else if (isa<onnx::ReshapeOp, onnx::UnsqueezeOp, onnx::SqueezeOp>(op)) {
-      // Data movement without reordering: only the shape changes, and the
-      // op's static result type says what it becomes.
-      if (!resultType.hasStaticShape() ||
-          resultType.getNumElements() != int64_t(in[0]->values.size()))
-        return nullptr;
-      result = EvaluatedTensor{SmallVector<int64_t>(resultType.getShape()),
-                               in[0]->values};
-    } else if (auto s = dyn_cast<onnx::SliceOp>(op)) {
-      // The operands were all evaluated above; these are cache hits.
-      const EvaluatedTensor *axes =
-          s.getAxes() ? eval(s.getAxes(), depth + 1) : nullptr;
-      const EvaluatedTensor *steps =
-          s.getSteps() ? eval(s.getSteps(), depth + 1) : nullptr;
-      result = slice(*in[0], *eval(s.getStarts(), depth + 1),
-                     *eval(s.getEnds(), depth + 1), axes, steps);
-    }
+    if (in.empty() || (!in[0] && !isa<onnx::ConstantOfShapeOp>(op)))
+      return nullptr;
+    Type et = resultType.getElementType();
+    result = rule->second(RuleInput{op, value, in, Rounding::of(et), et});
   }
-  if (!result || numElements(result->shape) != int64_t(result->values.size()))
+  if (!result ||
+      eval::numElements(result->shape) != int64_t(result->values.size()))
     return nullptr;
   // The declared type must agree wherever it says something.
   if (auto ranked = dyn_cast<RankedTensorType>(resultType)) {

@@ -6,32 +6,35 @@
 // final (ternary) weights become an attribute: intermediate results of a
 // multi-gigabyte model never reach the context, which keeps them forever.
 //
+// Exporters spell the unpacking in many ways (BitShift or Div, BitwiseAnd or
+// Mod, ScatterND slice assignment, GatherND, Where over comparisons, Casts
+// through every width); the evaluator covers the ONNX ops that occur on
+// initializer-only paths, so that what counts as a ternary weight does not
+// depend on how the exporter chose to compute it. docs/ONNXOps.md lists them.
+//
 //===----------------------------------------------------------------------===//
 
 #ifndef BITNET_LIB_CONVERSION_ONNXTOTERNARY_CONSTANTEVALUATOR_H
 #define BITNET_LIB_CONVERSION_ONNXTOTERNARY_CONSTANTEVALUATOR_H
+
+#include "EvaluatorKernels.h"
 
 #include "mlir/IR/Value.h"
 #include "llvm/ADT/DenseMap.h"
 
 #include <memory>
 #include <optional>
-#include <vector>
 
 namespace mlir::bitnet {
-
-/// A row-major tensor with every element held as a double: exact for the
-/// integer types and for f32, whose results are rounded back after each op.
-struct EvaluatedTensor {
-  SmallVector<int64_t> shape;
-  std::vector<double> values;
-};
 
 class ConstantEvaluator {
 public:
   /// The value of `value` if it depends only on constants through ops the
   /// evaluator knows; nullopt otherwise.
   std::optional<EvaluatedTensor> evaluate(Value value);
+
+  /// Whether the evaluator has a rule for ops named `name` ("onnx.Add").
+  static bool canEvaluate(StringRef name);
 
 private:
   const EvaluatedTensor *eval(Value value, unsigned depth = 0);

@@ -24,12 +24,10 @@
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
-#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 #include <cmath>
 
 namespace mlir::bitnet {
-#define GEN_PASS_DEF_ONNXELIMINATESTEPASS
 #define GEN_PASS_DEF_CONVERTONNXTOTERNARYPASS
 #include "BitNet/Conversion/Passes.h.inc"
 } // namespace mlir::bitnet
@@ -40,24 +38,6 @@ namespace onnx = mlir::bitnet::onnx;
 namespace ternary = mlir::bitnet::ternary;
 
 namespace {
-
-/// x + (f - x) -> f, in either operand order.
-struct EliminateStraightThroughEstimator : OpRewritePattern<onnx::AddOp> {
-  using OpRewritePattern::OpRewritePattern;
-
-  LogicalResult matchAndRewrite(onnx::AddOp add,
-                                PatternRewriter &rewriter) const override {
-    for (auto [x, other] : {std::pair(add.getA(), add.getB()),
-                            std::pair(add.getB(), add.getA())}) {
-      auto sub = other.getDefiningOp<onnx::SubOp>();
-      if (sub && sub.getB() == x && sub.getA().getType() == add.getType()) {
-        rewriter.replaceOp(add, sub.getA());
-        return success();
-      }
-    }
-    return rewriter.notifyMatchFailure(add, "not x + (f - x)");
-  }
-};
 
 /// The value of a constant holding one number.
 std::optional<double> scalarConstant(Value value) {
@@ -200,26 +180,9 @@ void eraseDeadOps(Operation *root) {
       op->erase();
 }
 
-LogicalResult eliminateSTE(Operation *root) {
-  RewritePatternSet patterns(root->getContext());
-  patterns.add<EliminateStraightThroughEstimator>(root->getContext());
-  return applyPatternsGreedily(root, std::move(patterns));
-}
-
-struct ONNXEliminateSTEPass
-    : bitnet::impl::ONNXEliminateSTEPassBase<ONNXEliminateSTEPass> {
-  void runOnOperation() override {
-    if (failed(eliminateSTE(getOperation())))
-      signalPassFailure();
-  }
-};
-
 struct ConvertONNXToTernaryPass
     : bitnet::impl::ConvertONNXToTernaryPassBase<ConvertONNXToTernaryPass> {
   void runOnOperation() override {
-    if (failed(eliminateSTE(getOperation())))
-      return signalPassFailure();
-
     SmallVector<onnx::MatMulOp> matmuls;
     getOperation()->walk([&](onnx::MatMulOp op) { matmuls.push_back(op); });
     ConstantEvaluator evaluator;

@@ -26,4 +26,14 @@ def ONNXInferShapesPass : Pass<"onnx-infer-shapes", "::mlir::ModuleOp"> {
   ];
 }
 
+def ONNXEliminateSTEPass : Pass<"onnx-eliminate-ste"> {
+  let summary = "Remove straight-through estimators: x + (f(x) - x) to f(x)";
+  let description = [{
+    Training exports the straight-through estimator as `x + (f(x) - x)`,
+    which is `f(x)` in exact arithmetic but not in floats: evaluated
+    naively, it would turn exact ternary values into near-ternary ones.
+    Runs before ternary recognition, which evaluates weight subgraphs.
+  }];
+}
+
 #endif // BITNET_DIALECT_ONNX_TRANSFORMS_PASSES_TD
