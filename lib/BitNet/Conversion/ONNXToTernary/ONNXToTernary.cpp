@@ -113,10 +113,22 @@ struct TernaryMatrix {
   SmallVector<float> scales;
 };
 
+/// How far a weight may be from its column's magnitude and still count as
+/// that magnitude. Exporters that fold a training graph (torch.export does)
+/// bake the straight-through estimator w + (q - w) into the initializer, so
+/// exact trits arrive a few ulps off; real float weights are nowhere near
+/// one magnitude per column.
+constexpr double kMagnitudeTolerance = 1e-5;
+
+bool sameMagnitude(double a, double b) {
+  return std::fabs(a - b) <= kMagnitudeTolerance * std::max(a, b);
+}
+
 std::optional<TernaryMatrix> classifyTernary(const EvaluatedTensor &w,
                                              std::string &why) {
   int64_t k = w.shape[0], n = w.shape[1];
-  SmallVector<double> magnitude(n, 0.0);
+  SmallVector<double> magnitude(n, 0.0), sum(n, 0.0);
+  SmallVector<int64_t> count(n, 0);
   for (int64_t r = 0; r < k; ++r)
     for (int64_t c = 0; c < n; ++c)
       magnitude[c] = std::max(magnitude[c], std::fabs(w.values[r * n + c]));
@@ -125,29 +137,39 @@ std::optional<TernaryMatrix> classifyTernary(const EvaluatedTensor &w,
   for (int64_t r = 0; r < k; ++r) {
     for (int64_t c = 0; c < n; ++c) {
       double v = w.values[r * n + c];
-      if (v != 0 && std::fabs(v) != magnitude[c]) {
+      if (v != 0 && !sameMagnitude(std::fabs(v), magnitude[c])) {
         why = "output " + std::to_string(c) + " mixes magnitudes " +
               std::to_string(std::fabs(v)) + " and " +
               std::to_string(magnitude[c]);
         return std::nullopt;
       }
+      if (v != 0) {
+        sum[c] += std::fabs(v);
+        ++count[c];
+      }
       result.trits[c * k + r] = v > 0 ? 1 : (v < 0 ? -1 : 0);
     }
   }
-  // One scale when every non-zero column agrees; all-zero columns take any.
-  std::optional<double> common;
-  bool perTensor = true;
-  for (double m : magnitude) {
-    if (m == 0)
-      continue;
-    if (common && *common != m)
-      perTensor = false;
-    common = common.value_or(m);
+  // The scale is the mean magnitude: exact when the magnitudes are, and the
+  // least-squares fit of near-ternary ones.
+  SmallVector<double> scale(n, 0.0);
+  double total = 0;
+  int64_t nonzero = 0;
+  for (int64_t c = 0; c < n; ++c) {
+    if (count[c])
+      scale[c] = sum[c] / count[c];
+    total += sum[c];
+    nonzero += count[c];
   }
+  // One scale when every non-zero column agrees; all-zero columns take any.
+  double common = nonzero ? total / nonzero : 1.0;
+  bool perTensor = llvm::all_of(scale, [&](double m) {
+    return m == 0 || sameMagnitude(m, common);
+  });
   if (perTensor)
-    result.scales.push_back(float(common.value_or(1.0)));
+    result.scales.push_back(float(common));
   else
-    for (double m : magnitude)
+    for (double m : scale)
       result.scales.push_back(float(m == 0 ? 1.0 : m));
   return result;
 }

@@ -78,7 +78,9 @@ bool isElementwise(StringRef name) {
       "Where", "Abs",      "Neg",       "Sqrt",  "Exp",        "Log",
       "Sin",   "Cos",      "Tanh",      "Erf",   "Floor",      "Ceil",
       "Round", "Reciprocal", "Relu",    "Sigmoid", "Cast",     "Identity",
-      "Softmax", "LogSoftmax", "Sign",  "CastLike"};
+      "Softmax", "LogSoftmax", "Sign",  "CastLike", "Clip",       "IsNaN",
+      "IsInf", "BitwiseAnd", "BitwiseOr", "BitwiseXor", "BitwiseNot",
+      "BitShift", "Sum", "Mean"};
   return names.contains(name);
 }
 
