@@ -1,8 +1,9 @@
 //===- DataMovementToLinalg.cpp - Gather, Slice, Concat, Transpose --------===//
 //
 // Ops that move elements without computing on them. Gather (the embedding
-// lookup, and index picks in shape arithmetic) is a linalg.generic that
-// reads the data with tensor.extract at the gathered index; Slice and
+// lookup, and index picks in shape arithmetic) and GatherND are
+// linalg.generics that read the data with tensor.extract at the gathered
+// index; Slice and
 // Concat are tensor slices; Transpose is linalg.transpose.
 //
 //===----------------------------------------------------------------------===//
@@ -76,6 +77,70 @@ struct GatherToLinalg : OpRewritePattern<onnx::GatherOp> {
           at.push_back(idx);
           for (int64_t i = axis + 1; i < dataRank; ++i)
             at.push_back(linalg::IndexOp::create(b, l, i - 1 + idxRank));
+          linalg::YieldOp::create(
+              b, l, Value(tensor::ExtractOp::create(b, l, data, at)));
+        });
+    rewriter.replaceOp(op, generic.getResults());
+    return success();
+  }
+};
+
+/// GatherND with batch_dims = 0: out[i..., rest...] =
+/// data[indices[i..., 0], ..., indices[i..., m - 1], rest...]. HF's masking
+/// utilities emit it on run-time position ids.
+struct GatherNDToLinalg : OpRewritePattern<onnx::GatherNDOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(onnx::GatherNDOp op,
+                                PatternRewriter &rewriter) const override {
+    auto dataType = dyn_cast<RankedTensorType>(op.getData().getType());
+    auto idxType = dyn_cast<RankedTensorType>(op.getIndices().getType());
+    auto type = dyn_cast<RankedTensorType>(op.getType());
+    if (!dataType || !idxType || !type || idxType.getRank() < 1 ||
+        idxType.isDynamicDim(idxType.getRank() - 1) ||
+        op.getBatchDims().value_or(0) != 0 ||
+        dataType.getElementType().isUnsignedInteger())
+      return rewriter.notifyMatchFailure(
+          op, "needs ranked signless types, a static index depth, batch_dims 0");
+    int64_t dataRank = dataType.getRank(), idxRank = idxType.getRank();
+    int64_t depth = idxType.getDimSize(idxRank - 1);
+    int64_t rank = idxRank - 1 + dataRank - depth;
+    if (depth > dataRank || type.getRank() != rank)
+      return rewriter.notifyMatchFailure(op, "index depth exceeds data rank");
+    Location loc = op.getLoc();
+    Value data = op.getData(), indices = op.getIndices();
+    SmallVector<Value> sizes;
+    for (int64_t i = 0; i + 1 < idxRank; ++i)
+      sizes.push_back(getDimSize(rewriter, loc, indices, i));
+    for (int64_t i = depth; i < dataRank; ++i)
+      sizes.push_back(getDimSize(rewriter, loc, data, i));
+    SmallVector<Value> dataSizes = getDimSizes(rewriter, loc, data);
+    Value init = tensor::EmptyOp::create(rewriter, loc, type.getShape(),
+                                         type.getElementType(),
+                                         dynamicSizesOf(type, sizes));
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, type, ValueRange{}, ValueRange{init},
+        SmallVector<AffineMap>{
+            AffineMap::getMultiDimIdentityMap(rank, rewriter.getContext())},
+        SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+        [&](OpBuilder &b, Location l, ValueRange) {
+          SmallVector<Value> tuple;
+          for (int64_t i = 0; i + 1 < idxRank; ++i)
+            tuple.push_back(linalg::IndexOp::create(b, l, i));
+          tuple.push_back(Value());
+          SmallVector<Value> at;
+          for (int64_t k = 0; k < depth; ++k) {
+            tuple.back() = cIndex(b, l, k);
+            Value idx = arith::IndexCastOp::create(
+                b, l, b.getIndexType(),
+                tensor::ExtractOp::create(b, l, indices, tuple));
+            Value negative = arith::CmpIOp::create(
+                b, l, arith::CmpIPredicate::slt, idx, cIndex(b, l, 0));
+            at.push_back(arith::SelectOp::create(
+                b, l, negative, arith::AddIOp::create(b, l, idx, dataSizes[k]),
+                idx));
+          }
+          for (int64_t i = depth; i < dataRank; ++i)
+            at.push_back(linalg::IndexOp::create(b, l, idxRank - 1 + i - depth));
           linalg::YieldOp::create(
               b, l, Value(tensor::ExtractOp::create(b, l, data, at)));
         });
@@ -233,6 +298,6 @@ struct TransposeToLinalg : OpRewritePattern<onnx::TransposeOp> {
 
 void mlir::bitnet::populateDataMovementToLinalgPatterns(
     RewritePatternSet &patterns) {
-  patterns.add<GatherToLinalg, SliceToTensor, ConcatToTensor,
+  patterns.add<GatherToLinalg, GatherNDToLinalg, SliceToTensor, ConcatToTensor,
                TransposeToLinalg>(patterns.getContext());
 }

@@ -148,6 +148,69 @@ struct ReduceToLinalg : OpRewritePattern<OpTy> {
   }
 };
 
+/// CumSum along a constant axis, as a reduction over a second index j of
+/// that axis: out[..k..] = sum of x[..j..] over j <= k (j < k when
+/// exclusive; j >= k, j > k when reversed). Quadratic in the axis length,
+/// which is a sequence length where exporters use it (position ids).
+struct CumSumToLinalg : OpRewritePattern<onnx::CumSumOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(onnx::CumSumOp op,
+                                PatternRewriter &rewriter) const override {
+    auto xType = dyn_cast<RankedTensorType>(op.getX().getType());
+    auto type = dyn_cast<RankedTensorType>(op.getType());
+    std::optional<SmallVector<int64_t>> axisValue =
+        getConstantInts(op.getAxis());
+    if (!xType || !type || xType.getRank() == 0 || !axisValue ||
+        axisValue->size() != 1 || xType.getElementType().isUnsignedInteger())
+      return rewriter.notifyMatchFailure(op, "needs a ranked input and a "
+                                             "constant axis");
+    int64_t rank = xType.getRank();
+    int64_t axis = (*axisValue)[0] < 0 ? (*axisValue)[0] + rank : (*axisValue)[0];
+    if (axis < 0 || axis >= rank)
+      return rewriter.notifyMatchFailure(op, "axis out of range");
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    Type et = type.getElementType();
+    SmallVector<Value> sizes = getDimSizes(rewriter, loc, op.getX());
+    Value empty = tensor::EmptyOp::create(rewriter, loc, type.getShape(), et,
+                                          dynamicSizesOf(type, sizes));
+    Value zero = arith::ConstantOp::create(rewriter, loc,
+                                           rewriter.getZeroAttr(et));
+    Value init =
+        linalg::FillOp::create(rewriter, loc, zero, empty).getResult(0);
+    SmallVector<AffineExpr> inputExprs;
+    for (int64_t d = 0; d < rank; ++d)
+      inputExprs.push_back(getAffineDimExpr(d == axis ? rank : d, ctx));
+    SmallVector<AffineMap> maps = {
+        AffineMap::get(rank + 1, 0, inputExprs, ctx),
+        AffineMap::getMultiDimIdentityMap(rank + 1, ctx).getMajorSubMap(rank)};
+    SmallVector<utils::IteratorType> iterators(rank,
+                                               utils::IteratorType::parallel);
+    iterators.push_back(utils::IteratorType::reduction);
+    bool exclusive = op.getExclusive().value_or(0) != 0;
+    bool reverse = op.getReverse().value_or(0) != 0;
+    arith::CmpIPredicate included =
+        reverse ? (exclusive ? arith::CmpIPredicate::ugt
+                             : arith::CmpIPredicate::uge)
+                : (exclusive ? arith::CmpIPredicate::ult
+                             : arith::CmpIPredicate::ule);
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, type, ValueRange{op.getX()}, ValueRange{init}, maps,
+        iterators, [&](OpBuilder &b, Location l, ValueRange args) {
+          Value j = linalg::IndexOp::create(b, l, rank);
+          Value k = linalg::IndexOp::create(b, l, axis);
+          Value take = arith::CmpIOp::create(b, l, included, j, k);
+          Value sum = isa<FloatType>(et)
+                          ? Value(arith::AddFOp::create(b, l, args[1], args[0]))
+                          : Value(arith::AddIOp::create(b, l, args[1], args[0]));
+          linalg::YieldOp::create(
+              b, l, Value(arith::SelectOp::create(b, l, take, sum, args[1])));
+        });
+    rewriter.replaceOp(op, generic.getResults());
+    return success();
+  }
+};
+
 } // namespace
 
 void mlir::bitnet::populateReductionToLinalgPatterns(
@@ -156,6 +219,7 @@ void mlir::bitnet::populateReductionToLinalgPatterns(
                ReduceToLinalg<onnx::ReduceMeanOp, Combine::Sum, true>,
                ReduceToLinalg<onnx::ReduceMaxOp, Combine::Max>,
                ReduceToLinalg<onnx::ReduceMinOp, Combine::Min>,
-               ReduceToLinalg<onnx::ReduceProdOp, Combine::Prod>>(
+               ReduceToLinalg<onnx::ReduceProdOp, Combine::Prod>,
+               CumSumToLinalg>(
       patterns.getContext());
 }
