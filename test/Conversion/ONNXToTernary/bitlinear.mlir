@@ -87,3 +87,41 @@ func.func @per_channel(%x: tensor<4x2xf32>) -> tensor<4x2xf32> {
   %y = onnx.MatMul %x, %w : (tensor<4x2xf32>, tensor<2x2xf32>) -> tensor<4x2xf32>
   return %y : tensor<4x2xf32>
 }
+
+// -----
+
+// transformers' packed BitLinear: the int8 values themselves reach the
+// MatMul (cast to int8 and back), and the layer divides by
+// (input_scale * weight_scale) afterwards. weight_scale (4.0, that is
+// 1 / mean|W|) folds into the ternary scale (0.25); the rescaling Div is
+// the layer's output.
+// CHECK-LABEL: func.func @integer_form
+// CHECK-SAME: (%[[X:.*]]: tensor<1x?x2xf32>)
+// CHECK: %[[W:.*]] = ternary.constant dense<{{\[\[}}1, 0], [-1, 1], [0, -1]]> : tensor<3x2xi8>, scale dense<2.500000e-01> : tensor<f32> -> !ternary.weights<3x2xf32>
+// CHECK: %[[Y:.*]] = ternary.bitlinear %[[X]], %[[W]] {epsilon = 9.99999974{{[0-9]*}}E-6 : f64} : tensor<1x?x2xf32>, !ternary.weights<3x2xf32> -> tensor<1x?x3xf32>
+// CHECK: return %[[Y]]
+// CHECK-NOT: onnx.
+func.func @integer_form(%x: tensor<1x?x2xf32>) -> tensor<1x?x3xf32> {
+  // W is [out=3, in=2] = [[1, 0], [-1, 1], [0, -1]]; F.linear is x @ W^T.
+  %w = arith.constant dense<[[1.0, 0.0], [-1.0, 1.0], [0.0, -1.0]]> : tensor<3x2xf32>
+  %ws = arith.constant dense<[4.0]> : tensor<1xf32>
+  %eps = arith.constant dense<1.0e-5> : tensor<f32>
+  %c127 = arith.constant dense<127.0> : tensor<f32>
+  %lo = arith.constant dense<-128.0> : tensor<f32>
+  %last = arith.constant dense<-1> : tensor<1xi64>
+  %wt = onnx.Transpose %w {perm = [1, 0]} : (tensor<3x2xf32>) -> tensor<2x3xf32>
+  %ax = onnx.Abs %x : (tensor<1x?x2xf32>) -> tensor<1x?x2xf32>
+  %mx = onnx.ReduceMax %ax, %last {keepdims = 1 : i64} : (tensor<1x?x2xf32>, tensor<1xi64>) -> tensor<1x?x1xf32>
+  // clamp(min=eps) spelled as Max, 127 / m spelled as a Div.
+  %mc = onnx.Max %mx, %eps : (tensor<1x?x1xf32>, tensor<f32>) -> tensor<1x?x1xf32>
+  %sx = onnx.Div %c127, %mc : (tensor<f32>, tensor<1x?x1xf32>) -> tensor<1x?x1xf32>
+  %xs = onnx.Mul %x, %sx : (tensor<1x?x2xf32>, tensor<1x?x1xf32>) -> tensor<1x?x2xf32>
+  %xr = onnx.Round %xs : (tensor<1x?x2xf32>) -> tensor<1x?x2xf32>
+  %xc = onnx.Clip %xr, min %lo, max %c127 : (tensor<1x?x2xf32>, tensor<f32>, tensor<f32>) -> tensor<1x?x2xf32>
+  %i8 = onnx.Cast %xc {to = 3 : i64} : (tensor<1x?x2xf32>) -> tensor<1x?x2xi8>
+  %qf = onnx.Cast %i8 {to = 1 : i64} : (tensor<1x?x2xi8>) -> tensor<1x?x2xf32>
+  %mm = onnx.MatMul %qf, %wt : (tensor<1x?x2xf32>, tensor<2x3xf32>) -> tensor<1x?x3xf32>
+  %d = onnx.Mul %ws, %sx : (tensor<1xf32>, tensor<1x?x1xf32>) -> tensor<1x?x1xf32>
+  %y = onnx.Div %mm, %d : (tensor<1x?x3xf32>, tensor<1x?x1xf32>) -> tensor<1x?x3xf32>
+  return %y : tensor<1x?x3xf32>
+}

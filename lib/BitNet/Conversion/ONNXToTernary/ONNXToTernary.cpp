@@ -16,6 +16,7 @@
 #include "BitNet/Dialect/Ternary/IR/TernaryOps.h"
 #include "BitNet/Support/ElementsStorage.h"
 #include "BitNet/Support/Progress.h"
+#include "ActivationQuant.h"
 #include "ConstantEvaluator.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -38,73 +39,6 @@ namespace onnx = mlir::bitnet::onnx;
 namespace ternary = mlir::bitnet::ternary;
 
 namespace {
-
-/// The value of a constant holding one number.
-std::optional<double> scalarConstant(Value value) {
-  DenseElementsAttr attr;
-  if (!value || !matchPattern(value, m_Constant(&attr)) ||
-      (!attr.isSplat() && attr.getNumElements() != 1))
-    return std::nullopt;
-  if (isa<FloatType>(attr.getElementType()))
-    return (*attr.getValues<APFloat>().begin()).convertToDouble();
-  return double((*attr.getValues<APInt>().begin()).getSExtValue());
-}
-
-struct ActivationQuant {
-  Value input;
-  double epsilon;
-};
-
-/// Matches BitNet's per-token absmax quantization of `x`, returning `x`.
-std::optional<ActivationQuant> matchActivationQuant(Value q) {
-  auto div = q.getDefiningOp<onnx::DivOp>();
-  if (!div)
-    return std::nullopt;
-  Value s = div.getB();
-  auto clip = div.getA().getDefiningOp<onnx::ClipOp>();
-  if (!clip || scalarConstant(clip.getMin()) != -128.0 ||
-      scalarConstant(clip.getMax()) != 127.0)
-    return std::nullopt;
-  auto round = clip.getInput().getDefiningOp<onnx::RoundOp>();
-  auto mul = round ? round.getX().getDefiningOp<onnx::MulOp>() : nullptr;
-  if (!mul || (mul.getA() != s && mul.getB() != s))
-    return std::nullopt;
-  Value x = mul.getA() == s ? mul.getB() : mul.getA();
-
-  // s = 127 * reciprocal(m) or s = 127 / m, with m = clip(max|x|, eps).
-  Value clamped;
-  if (auto smul = s.getDefiningOp<onnx::MulOp>()) {
-    Value other = scalarConstant(smul.getA()) == 127.0   ? smul.getB()
-                  : scalarConstant(smul.getB()) == 127.0 ? smul.getA()
-                                                         : Value();
-    if (auto recip = other ? other.getDefiningOp<onnx::ReciprocalOp>()
-                           : onnx::ReciprocalOp())
-      clamped = recip.getX();
-  } else if (auto sdiv = s.getDefiningOp<onnx::DivOp>()) {
-    if (scalarConstant(sdiv.getA()) == 127.0)
-      clamped = sdiv.getB();
-  }
-  auto epsClip = clamped ? clamped.getDefiningOp<onnx::ClipOp>() : nullptr;
-  std::optional<double> epsilon =
-      epsClip ? scalarConstant(epsClip.getMin()) : std::nullopt;
-  if (!epsClip || !epsilon || *epsilon <= 0 || epsClip.getMax())
-    return std::nullopt;
-  auto rmax = epsClip.getInput().getDefiningOp<onnx::ReduceMaxOp>();
-  if (!rmax || rmax.getKeepdimsOrDefault() != 1 || !rmax.getAxes())
-    return std::nullopt;
-  auto xType = dyn_cast<RankedTensorType>(x.getType());
-  DenseIntElementsAttr axes;
-  if (!xType || !matchPattern(rmax.getAxes(), m_Constant(&axes)) ||
-      axes.getNumElements() != 1)
-    return std::nullopt;
-  int64_t axis = (*axes.getValues<APInt>().begin()).getSExtValue();
-  if (axis != -1 && axis != xType.getRank() - 1)
-    return std::nullopt;
-  auto abs = rmax.getData().getDefiningOp<onnx::AbsOp>();
-  if (!abs || abs.getX() != x)
-    return std::nullopt;
-  return ActivationQuant{x, *epsilon};
-}
 
 /// Ternary weights out of an evaluated [K, N] matrix: trits as [N, K] and
 /// one scale per tensor or per output column.
@@ -255,6 +189,19 @@ struct ConvertONNXToTernaryPass
       return;
     }
 
+    std::optional<ActivationQuant> quant =
+        matchActivationQuant(matmul, evaluator);
+    // The integer form divides by a constant after the MatMul: it belongs
+    // to the weight scale.
+    if (quant && !quant->divisor.empty()) {
+      size_t n = weights->shape[1];
+      if (quant->divisor.size() == n && ternaryWeights->scales.size() == 1)
+        ternaryWeights->scales.assign(n, ternaryWeights->scales[0]);
+      for (auto [i, scale] : llvm::enumerate(ternaryWeights->scales))
+        scale = float(double(scale) /
+                      quant->divisor[quant->divisor.size() == 1 ? 0 : i]);
+    }
+
     int64_t k = weights->shape[0], n = weights->shape[1];
     bool perTensor = ternaryWeights->scales.size() == 1;
     auto scaleType = cast<FloatType>(weightType.getElementType());
@@ -266,8 +213,6 @@ struct ConvertONNXToTernaryPass
     Value w = ternary::ConstantOp::create(rewriter, loc, type,
                                           ternaryWeights->trits, scaleAttr);
 
-    std::optional<ActivationQuant> quant =
-        matchActivationQuant(matmul.getA());
     if (!quant) {
       matmul.emitRemark(nodePrefix(matmul))
           << "weights are ternary but the activations are not quantized per "
@@ -282,8 +227,12 @@ struct ConvertONNXToTernaryPass
           matmul, [&] { matmul.getBMutable().assign(transposed); });
       return;
     }
+    auto outputType = dyn_cast<RankedTensorType>(quant->output->getResult(0).getType());
+    if (!outputType)
+      outputType = resultType;
+    rewriter.setInsertionPoint(quant->output);
     rewriter.replaceOpWithNewOp<ternary::BitLinearOp>(
-        matmul, resultType, quant->input, w,
+        quant->output, outputType, quant->input, w,
         rewriter.getF64FloatAttr(quant->epsilon));
   }
 };
