@@ -8,6 +8,7 @@
 
 #include "BitNet/Import/ONNX/ImportONNX.h"
 #include "BitNet/Dialect/ONNX/IR/ONNXDialect.h"
+#include "FunctionInliner.h"
 #include "GraphImporter.h"
 #include "BitNet/Support/Progress.h"
 
@@ -283,6 +284,8 @@ mlir::bitnet::importONNXModel(MLIRContext &context, StringRef path,
     return nullptr;
   FailureOr<int64_t> opset = defaultDomainOpset(model, loc);
   if (failed(opset))
+    return nullptr;
+  if (failed(inlineLocalFunctions(model, *opset, loc)))
     return nullptr;
   if (*opset >= 18)
     moveConstantReductionAxesToAttributes(model);
