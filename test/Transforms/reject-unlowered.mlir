@@ -27,3 +27,15 @@ func.func @lowered(%x: tensor<4xf32>) -> tensor<4xf32> {
   %y = arith.addf %x, %x : tensor<4xf32>
   return %y : tensor<4xf32>
 }
+
+// -----
+
+// A weight subgraph that nothing folded says so.
+func.func @constant_only(%x: tensor<4xf32>) -> tensor<4xui8> {
+  %d = arith.constant dense<0> : tensor<4xui8>
+  %i = arith.constant dense<[[1]]> : tensor<1x1xi64>
+  %u = arith.constant dense<[7]> : tensor<1xui8>
+  // expected-error @+1 {{(ScatterND): cannot be compiled: it computes on constants only, and no lowering takes its operands (tensor<4xui8>, tensor<1x1xi64>, tensor<1xui8>); weight subgraphs fold at compile time only where they feed an f32 MatMul}}
+  %s = "onnx.ScatterND"(%d, %i, %u) : (tensor<4xui8>, tensor<1x1xi64>, tensor<1xui8>) -> tensor<4xui8>
+  return %s : tensor<4xui8>
+}

@@ -13,6 +13,7 @@
 
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/Matchers.h"
 #include "llvm/ADT/STLExtras.h"
 
 namespace mlir::bitnet {
@@ -38,8 +39,47 @@ std::string typeList(TypeRange types) {
   return text;
 }
 
+/// Whether `v` is computed from constants alone. Iterative, so that long
+/// chains in a hostile model cannot exhaust the stack.
+bool dependsOnConstantsOnly(Value root, DenseMap<Value, bool> &known) {
+  SmallVector<Value> stack = {root};
+  while (!stack.empty()) {
+    Value v = stack.back();
+    if (known.count(v)) {
+      stack.pop_back();
+      continue;
+    }
+    Operation *def = v.getDefiningOp();
+    if (!def || def->getNumRegions() > 0) {
+      known[v] = false;
+      stack.pop_back();
+      continue;
+    }
+    if (matchPattern(v, m_Constant())) {
+      known[v] = true;
+      stack.pop_back();
+      continue;
+    }
+    bool pending = false, all = true;
+    for (Value operand : def->getOperands()) {
+      auto it = known.find(operand);
+      if (it == known.end()) {
+        stack.push_back(operand);
+        pending = true;
+      } else {
+        all &= it->second;
+      }
+    }
+    if (!pending) {
+      known[v] = all;
+      stack.pop_back();
+    }
+  }
+  return known[root];
+}
+
 /// Why no pattern took `op`, as precisely as its types tell.
-std::string reasonFor(Operation *op) {
+std::string reasonFor(Operation *op, DenseMap<Value, bool> &constants) {
   for (auto [i, type] : llvm::enumerate(op->getResultTypes()))
     if (isa<UnrankedTensorType>(type))
       return "the rank of result " + std::to_string(i) +
@@ -50,6 +90,17 @@ std::string reasonFor(Operation *op) {
       return "the rank of operand " + std::to_string(i) +
              " could not be inferred (" + typeList(type) +
              "); lowering needs ranked tensors";
+  // Every operand constant: a weight subgraph nothing consumed (only those
+  // feeding f32 MatMuls are evaluated at compile time).
+  if (op->getNumOperands() > 0 &&
+      llvm::all_of(op->getOperands(), [&](Value v) {
+        return dependsOnConstantsOnly(v, constants);
+      }))
+    return "it computes on constants only, and no lowering takes its "
+           "operands (" +
+           typeList(op->getOperandTypes()) +
+           "); weight subgraphs fold at compile time only where they feed an "
+           "f32 MatMul";
   return "no lowering for this op with operands (" +
          typeList(op->getOperandTypes()) + ") and results (" +
          typeList(op->getResultTypes()) + ")";
@@ -67,6 +118,7 @@ struct RejectUnloweredPass
     if (banned.empty())
       banned.push_back("onnx");
     unsigned reported = 0, total = 0;
+    DenseMap<Value, bool> constants;
     getOperation()->walk([&](Operation *op) {
       Dialect *dialect = op->getDialect();
       if (!dialect ||
@@ -80,7 +132,7 @@ struct RejectUnloweredPass
       InFlightDiagnostic diag = op->emitError();
       if (!name.empty())
         diag << "node '" << name << "' ";
-      diag << "(" << opType << "): cannot be compiled: " << reasonFor(op);
+      diag << "(" << opType << "): cannot be compiled: " << reasonFor(op, constants);
     });
     if (total > kMaxReports)
       getOperation()->emitError()

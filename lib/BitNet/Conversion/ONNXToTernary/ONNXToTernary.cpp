@@ -160,10 +160,20 @@ struct ConvertONNXToTernaryPass
                IRRewriter &rewriter) {
     auto weightType = dyn_cast<RankedTensorType>(matmul.getB().getType());
     auto resultType = dyn_cast<RankedTensorType>(matmul.getType());
-    // f32 is what exports use; other float types are left for later.
-    if (!weightType || weightType.getRank() != 2 || !resultType ||
-        !weightType.getElementType().isF32())
+    if (!weightType || weightType.getRank() != 2 || !resultType)
       return;
+    // f32 is what the exporters here write; bf16 checkpoints exported as
+    // they are (transformers' default dtype for BitNet) are not compiled yet.
+    if (!weightType.getElementType().isF32()) {
+      if (isa<FloatType>(weightType.getElementType()) &&
+          !matchPattern(matmul.getB(), m_Constant()) &&
+          evaluator.evaluate(matmul.getB()))
+        matmul.emitRemark(nodePrefix(matmul))
+            << "weights are " << weightType.getElementType()
+            << ", not f32; only f32 layers are recognized (export the model "
+               "in float32)";
+      return;
+    }
     // Activations times activations (attention) do not evaluate.
     std::optional<EvaluatedTensor> weights =
         evaluator.evaluate(matmul.getB());
