@@ -11,7 +11,7 @@
 
 #include "BitNet/Import/ONNX/ImportONNX.h"
 #include "BitNet/Pipelines/Pipelines.h"
-#include "BitNet/Target/Emission.h"
+#include "BitNet/Target/TargetBackend.h"
 
 #include "mlir/Bytecode/BytecodeWriter.h"
 #include "mlir/IR/Diagnostics.h"
@@ -122,6 +122,17 @@ LogicalResult mlir::bitnet::runCompileDriver(StringRef inputFilename,
                     "-o model.so\n";
     return failure();
   }
+  // The target goes on the module first: passes read it there, and the
+  // back end that finishes the module is the target's.
+  bool namesTarget = !options().target.empty() || !options().mcpu.empty();
+  if (namesTarget ||
+      (emit != EmitKind::MLIR && !(*module)->hasAttr(kTargetAttrName))) {
+    FailureOr<TargetInfo> target = TargetInfo::resolve(
+        (*module)->getLoc(), options().target, options().mcpu);
+    if (failed(target))
+      return failure();
+    (*module)->setAttr(kTargetAttrName, target->toAttr(&context));
+  }
   PassManager pm(&context, ModuleOp::getOperationName(),
                  OpPassManager::Nesting::Implicit);
   if (failed(applyPassManagerCLOptions(pm)) ||
@@ -135,18 +146,24 @@ LogicalResult mlir::bitnet::runCompileDriver(StringRef inputFilename,
         op->getDialect()->getNamespace() != "llvm")
       isLLVM = false;
   });
-  if (emit != EmitKind::MLIR && pm.size() == 0 && !isLLVM) {
-    buildONNXToTensorPipeline(pm, /*batchSize=*/1);
-    buildCPUPipeline(pm);
+  const TargetBackend *backend = nullptr;
+  if (emit != EmitKind::MLIR) {
+    FailureOr<const TargetBackend *> found = getTargetBackend(*module);
+    if (failed(found))
+      return failure();
+    backend = *found;
+    if (pm.size() == 0 && !isLLVM)
+      buildCompilePipeline(pm, *backend, /*batchSize=*/1);
   }
   if (failed(pm.run(*module)))
     return failure();
 
-  CodegenOptions codegen;
-  codegen.triple = options().target;
-  codegen.cpu = options().mcpu;
+  FailureOr<TargetInfo> target =
+      backend ? TargetInfo::get(*module) : FailureOr<TargetInfo>(TargetInfo());
+  if (failed(target))
+    return failure();
   if (emit == EmitKind::Library)
-    return emitModelLibrary(*module, codegen, outputFilename);
+    return backend->emitLibrary(*module, *target, outputFilename);
 
   std::string error;
   std::unique_ptr<llvm::ToolOutputFile> output =
@@ -159,8 +176,8 @@ LogicalResult mlir::bitnet::runCompileDriver(StringRef inputFilename,
       emit == EmitKind::MLIR
           ? writeMLIR(*module, config, outputFilename, output->os())
       : emit == EmitKind::LLVM
-          ? emitLLVMIR(*module, codegen, output->os())
-          : emitObject(*module, codegen, output->os());
+          ? backend->emitIR(*module, *target, output->os())
+          : backend->emitObject(*module, *target, output->os());
   if (failed(written))
     return failure();
   output->os().flush();

@@ -13,6 +13,7 @@
 #include "BitNet/Dialect/Ternary/IR/TernaryDialect.h"
 #include "BitNet/Import/ONNX/ImportONNX.h"
 #include "BitNet/Pipelines/Pipelines.h"
+#include "BitNet/Target/Passes.h"
 #include "BitNet/Transforms/Passes.h"
 
 #include "mlir/IR/DialectRegistry.h"
@@ -26,6 +27,7 @@ int main(int argc, char **argv) {
   mlir::bitnet::registerBitNetConversionPasses();
   mlir::bitnet::onnx::registerBitNetONNXTransformsPasses();
   mlir::bitnet::registerBitNetTransformsPasses();
+  mlir::bitnet::registerBitNetTargetPasses();
   mlir::bitnet::registerBitNetPipelines();
   mlir::bitnet::registerCompileDriverOptions();
 

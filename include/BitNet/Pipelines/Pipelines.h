@@ -12,6 +12,8 @@
 
 namespace mlir::bitnet {
 
+class TargetBackend;
+
 /// Imported onnx IR to ternary ops plus linalg/tensor/arith on tensors:
 /// STE elimination, weight folding and BitLinear recognition, shape
 /// inference (with the batch dim bound to `batchSize` unless 0), the
@@ -19,13 +21,14 @@ namespace mlir::bitnet {
 /// (its C interface and recorded signature).
 void buildONNXToTensorPipeline(OpPassManager &pm, int64_t batchSize);
 
-/// Ternary and tensor-level IR down to the LLVM dialect for a CPU: lower
-/// ternary ops to linalg, bufferize, lower to loops, then to LLVM. Targets
-/// (x86-64, AArch64) differ only in what the LLVM back end does afterwards.
-void buildCPUPipeline(OpPassManager &pm);
+/// The whole compiler for a module whose target `backend` compiles: the
+/// shared pipeline, then the back end's codegen pipeline.
+void buildCompilePipeline(OpPassManager &pm, const TargetBackend &backend,
+                          int64_t batchSize);
 
-/// Registers `--bitnet-onnx-to-tensor`, `--bitnet-cpu-pipeline` and
-/// `--bitnet-compile-cpu` (the two in sequence).
+/// Registers `--bitnet-onnx-to-tensor`, `--bitnet-cpu-pipeline` (the
+/// llvm-cpu back end's codegen pipeline) and `--bitnet-compile-cpu` (the
+/// host target, then the two in sequence).
 void registerBitNetPipelines();
 
 } // namespace mlir::bitnet

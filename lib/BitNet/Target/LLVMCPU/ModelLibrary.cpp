@@ -7,7 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "BitNet/Target/Emission.h"
+#include "LLVMEmission.h"
 #include "BitNet/Transforms/Passes.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
@@ -22,6 +22,8 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Program.h"
 #include "llvm/Support/ToolOutputFile.h"
+#include "llvm/TargetParser/Host.h"
+#include "llvm/TargetParser/Triple.h"
 
 using namespace mlir;
 
@@ -227,7 +229,7 @@ LogicalResult writeFile(ModuleOp module, StringRef path, StringRef contents) {
 } // namespace
 
 LogicalResult bitnet::emitModelLibrary(ModuleOp module,
-                                       const CodegenOptions &options,
+                                       const TargetInfo &target,
                                        StringRef outputPath) {
   FailureOr<std::string> trampoline = generateModelTrampoline(module);
   if (failed(trampoline))
@@ -257,7 +259,7 @@ LogicalResult bitnet::emitModelLibrary(ModuleOp module,
     if (ec)
       return module.emitError() << "cannot write '" << object
                                 << "': " << ec.message();
-    if (failed(emitObject(module, options, os)))
+    if (failed(emitObject(module, target, os)))
       return failure();
   }
   SmallVector<std::string> sources = {inWork("entry.c")};
@@ -288,8 +290,10 @@ LogicalResult bitnet::emitModelLibrary(ModuleOp module,
 
   SmallVector<std::string> args = {*cc, "-shared", "-fPIC", "-O2",
                                    "-std=c11", "-I" + inWork("include")};
-  if (!options.triple.empty())
-    args.push_back("--target=" + options.triple);
+  // Only a cross link names the target: `cc` may not be clang.
+  if (llvm::Triple(target.triple).getArch() !=
+      llvm::Triple(llvm::sys::getDefaultTargetTriple()).getArch())
+    args.push_back("--target=" + target.triple);
   args.push_back(object);
   args.append(sources.begin(), sources.end());
   args.append({"-Wl,--version-script=" + exports, "-lm", "-o",

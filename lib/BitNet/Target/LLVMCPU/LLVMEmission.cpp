@@ -1,6 +1,6 @@
 //===- LLVMEmission.cpp - LLVM dialect to LLVM IR and objects -------------===//
 
-#include "BitNet/Target/Emission.h"
+#include "LLVMEmission.h"
 
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/Target/LLVMIR/Dialect/All.h"
@@ -9,55 +9,30 @@
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
 #include "llvm/MC/TargetRegistry.h"
-#include "llvm/Support/TargetSelect.h"
 #include "llvm/Target/TargetMachine.h"
-#include "llvm/TargetParser/Host.h"
-#include "llvm/TargetParser/SubtargetFeature.h"
 
 using namespace mlir;
 
 namespace {
 
 std::unique_ptr<llvm::TargetMachine>
-createTargetMachine(ModuleOp module, const bitnet::CodegenOptions &options) {
-  llvm::InitializeAllTargetInfos();
-  llvm::InitializeAllTargets();
-  llvm::InitializeAllTargetMCs();
-  llvm::InitializeAllAsmPrinters();
-
-  std::string host = llvm::sys::getDefaultTargetTriple();
-  llvm::Triple triple(options.triple.empty() ? host : options.triple);
-  bool isHost = options.triple.empty() ||
-                llvm::Triple(host).getArch() == triple.getArch();
+createTargetMachine(ModuleOp module, const bitnet::TargetInfo &info) {
+  // TargetInfo::resolve initialized LLVM's targets and checked both names.
   std::string error;
+  llvm::Triple triple(info.triple);
   const llvm::Target *target =
-      llvm::TargetRegistry::lookupTarget(triple.str(), error);
+      llvm::TargetRegistry::lookupTarget(triple, error);
   if (!target) {
     module.emitError() << "unknown target '" << triple.str() << "': " << error;
     return nullptr;
   }
-  std::string cpu = options.cpu;
-  std::string features;
-  if (cpu.empty() || cpu == "native") {
-    if (isHost) {
-      cpu = llvm::sys::getHostCPUName().str();
-      llvm::SubtargetFeatures subtarget;
-      for (const auto &[name, enabled] : llvm::sys::getHostCPUFeatures())
-        subtarget.AddFeature(name, enabled);
-      features = subtarget.getString();
-    } else {
-      cpu = "generic";
-    }
-  }
   llvm::TargetOptions targetOptions;
   std::unique_ptr<llvm::TargetMachine> machine(target->createTargetMachine(
-      triple, cpu, features, targetOptions, llvm::Reloc::PIC_, std::nullopt,
-      options.optLevel >= 3   ? llvm::CodeGenOptLevel::Aggressive
-      : options.optLevel == 0 ? llvm::CodeGenOptLevel::None
-                              : llvm::CodeGenOptLevel::Default));
+      triple, info.cpu, info.features, targetOptions, llvm::Reloc::PIC_,
+      std::nullopt, llvm::CodeGenOptLevel::Aggressive));
   if (!machine)
     module.emitError() << "cannot create a target machine for '"
-                       << triple.str() << "' (cpu '" << cpu << "')";
+                       << triple.str() << "' (cpu '" << info.cpu << "')";
   return machine;
 }
 
@@ -102,15 +77,15 @@ std::unique_ptr<llvm::Module> translate(ModuleOp module,
 /// Runs `emit` on the optimized LLVM module for the chosen target.
 template <typename EmitFn>
 LogicalResult withOptimizedModule(ModuleOp module,
-                                  const bitnet::CodegenOptions &options,
+                                  const bitnet::TargetInfo &target,
                                   EmitFn emit) {
   std::unique_ptr<llvm::TargetMachine> machine =
-      createTargetMachine(module, options);
+      createTargetMachine(module, target);
   if (!machine)
     return failure();
   llvm::LLVMContext context;
   std::unique_ptr<llvm::Module> llvmModule =
-      translate(module, *machine, context, options.optLevel);
+      translate(module, *machine, context, bitnet::kModelOptLevel);
   if (!llvmModule)
     return failure();
   return emit(*machine, *llvmModule);
@@ -118,19 +93,19 @@ LogicalResult withOptimizedModule(ModuleOp module,
 
 } // namespace
 
-LogicalResult bitnet::emitLLVMIR(ModuleOp module, const CodegenOptions &options,
+LogicalResult bitnet::emitLLVMIR(ModuleOp module, const TargetInfo &target,
                                  llvm::raw_ostream &os) {
   return withOptimizedModule(
-      module, options, [&](llvm::TargetMachine &, llvm::Module &llvmModule) {
+      module, target, [&](llvm::TargetMachine &, llvm::Module &llvmModule) {
         llvmModule.print(os, nullptr);
         return success();
       });
 }
 
-LogicalResult bitnet::emitObject(ModuleOp module, const CodegenOptions &options,
+LogicalResult bitnet::emitObject(ModuleOp module, const TargetInfo &target,
                                  llvm::raw_pwrite_stream &os) {
   return withOptimizedModule(
-      module, options,
+      module, target,
       [&](llvm::TargetMachine &machine, llvm::Module &llvmModule) {
         llvm::legacy::PassManager codegen;
         if (machine.addPassesToEmitFile(codegen, os, nullptr,

@@ -1,16 +1,18 @@
-//===- CPUPipeline.cpp - onnx and ternary IR to the LLVM dialect ----------===//
+//===- Pipelines.cpp - the shared pipeline and the named pipelines --------===//
+//
+// The shared, target-independent pipeline (onnx to ternary, linalg and
+// tensor ops), and the registration of the named pipelines that combine it
+// with a back end's codegen pipeline.
+//
+//===----------------------------------------------------------------------===//
 
 #include "BitNet/Pipelines/Pipelines.h"
 #include "BitNet/Conversion/Passes.h"
 #include "BitNet/Dialect/ONNX/Transforms/Passes.h"
+#include "BitNet/Target/Passes.h"
+#include "BitNet/Target/TargetBackend.h"
 #include "BitNet/Transforms/Passes.h"
 
-#include "mlir/Conversion/Passes.h"
-#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
-#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
-#include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/Dialect/Linalg/Passes.h"
-#include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
 
@@ -36,37 +38,6 @@ void mlir::bitnet::buildONNXToTensorPipeline(OpPassManager &pm,
   pm.addPass(createExportModelEntryPass());
 }
 
-void mlir::bitnet::buildCPUPipeline(OpPassManager &pm) {
-  pm.addPass(createConvertTernaryToLinalgPass());
-  RejectUnloweredPassOptions leftovers;
-  leftovers.dialects = {"onnx", "ternary"};
-  pm.addPass(createRejectUnloweredPass(leftovers));
-  pm.addPass(createCanonicalizerPass());
-
-  // Function boundaries get identity layouts: the runtime passes dense
-  // row-major buffers and reads results the same way.
-  bufferization::OneShotBufferizePassOptions bufferization;
-  bufferization.bufferizeFunctionBoundaries = true;
-  bufferization.functionBoundaryTypeConversion =
-      bufferization::LayoutMapOption::IdentityLayoutMap;
-  pm.addPass(bufferization::createOneShotBufferizePass(bufferization));
-  // Every intermediate buffer is freed; results are handed to the caller.
-  bufferization::buildBufferDeallocationPipeline(pm);
-  pm.addPass(createConvertBufferizationToMemRefPass());
-  pm.addPass(createLowerMemRefCopyPass());
-  pm.addPass(createConvertLinalgToLoopsPass());
-  pm.addPass(createLoopInvariantCodeMotionPass());
-
-  pm.addPass(memref::createExpandStridedMetadataPass());
-  pm.addPass(createLowerAffinePass());
-  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
-  pm.addPass(createConvertMathToLLVMPass());
-  pm.addPass(createSCFToControlFlowPass());
-  pm.addPass(createConvertToLLVMPass());
-  pm.addPass(createReconcileUnrealizedCastsPass());
-  pm.addPass(createCanonicalizerPass());
-}
-
 namespace {
 struct ModelPipelineOptions : PassPipelineOptions<ModelPipelineOptions> {
   Option<int64_t> batchSize{*this, "batch-size",
@@ -76,11 +47,21 @@ struct ModelPipelineOptions : PassPipelineOptions<ModelPipelineOptions> {
 };
 } // namespace
 
+void mlir::bitnet::buildCompilePipeline(OpPassManager &pm,
+                                        const TargetBackend &backend,
+                                        int64_t batchSize) {
+  buildONNXToTensorPipeline(pm, batchSize);
+  backend.buildCodegenPipeline(pm);
+}
+
 void mlir::bitnet::registerBitNetPipelines() {
   PassPipelineRegistration<>(
       "bitnet-cpu-pipeline",
-      "Lower ternary and tensor IR to the LLVM dialect for a CPU",
-      buildCPUPipeline);
+      "Lower ternary and tensor IR to the LLVM dialect for a CPU (the "
+      "llvm-cpu back end's codegen pipeline)",
+      [](OpPassManager &pm) {
+        lookupTargetBackend("llvm-cpu")->buildCodegenPipeline(pm);
+      });
   PassPipelineRegistration<ModelPipelineOptions>(
       "bitnet-onnx-to-tensor",
       "Imported onnx IR to ternary, linalg and tensor ops: fold weights, "
@@ -92,7 +73,9 @@ void mlir::bitnet::registerBitNetPipelines() {
       "bitnet-compile-cpu",
       "The whole compiler: imported onnx IR to the LLVM dialect for a CPU",
       [](OpPassManager &pm, const ModelPipelineOptions &options) {
-        buildONNXToTensorPipeline(pm, options.batchSize);
-        buildCPUPipeline(pm);
+        // The host unless the module already names a target.
+        pm.addPass(createSetTargetPass());
+        buildCompilePipeline(pm, *lookupTargetBackend("llvm-cpu"),
+                             options.batchSize);
       });
 }

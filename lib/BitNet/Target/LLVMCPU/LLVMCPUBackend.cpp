@@ -1,0 +1,73 @@
+//===- LLVMCPUBackend.cpp - CPUs through LLVM -----------------------------===//
+
+#include "LLVMCPUBackend.h"
+#include "LLVMEmission.h"
+
+#include "BitNet/Conversion/Passes.h"
+#include "BitNet/Transforms/Passes.h"
+
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Transforms/Passes.h"
+#include "llvm/TargetParser/Triple.h"
+
+using namespace mlir;
+using namespace mlir::bitnet;
+
+bool LLVMCPUBackend::supportsTriple(StringRef triple) const {
+  // AArch64 objects come from the same pipeline; its kernels and library
+  // link are the AArch64 issue's.
+  llvm::Triple t(triple);
+  return t.getArch() == llvm::Triple::x86_64 || t.isAArch64();
+}
+
+void LLVMCPUBackend::buildCodegenPipeline(OpPassManager &pm) const {
+  pm.addPass(createConvertTernaryToLinalgPass());
+  RejectUnloweredPassOptions leftovers;
+  leftovers.dialects = {"onnx", "ternary"};
+  pm.addPass(createRejectUnloweredPass(leftovers));
+  pm.addPass(createCanonicalizerPass());
+
+  // Function boundaries get identity layouts: the runtime passes dense
+  // row-major buffers and reads results the same way.
+  bufferization::OneShotBufferizePassOptions bufferization;
+  bufferization.bufferizeFunctionBoundaries = true;
+  bufferization.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferization));
+  // Every intermediate buffer is freed; results are handed to the caller.
+  bufferization::buildBufferDeallocationPipeline(pm);
+  pm.addPass(createConvertBufferizationToMemRefPass());
+  pm.addPass(createLowerMemRefCopyPass());
+  pm.addPass(createConvertLinalgToLoopsPass());
+  pm.addPass(createLoopInvariantCodeMotionPass());
+
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(createConvertToLLVMPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+  pm.addPass(createCanonicalizerPass());
+}
+
+LogicalResult LLVMCPUBackend::emitIR(ModuleOp module, const TargetInfo &target,
+                                     llvm::raw_ostream &os) const {
+  return emitLLVMIR(module, target, os);
+}
+
+LogicalResult LLVMCPUBackend::emitObject(ModuleOp module,
+                                         const TargetInfo &target,
+                                         llvm::raw_pwrite_stream &os) const {
+  return bitnet::emitObject(module, target, os);
+}
+
+LogicalResult LLVMCPUBackend::emitLibrary(ModuleOp module,
+                                          const TargetInfo &target,
+                                          StringRef path) const {
+  return emitModelLibrary(module, target, path);
+}

@@ -1,0 +1,191 @@
+//===- TargetInfo.cpp - the target a module is compiled for ---------------===//
+//
+// What a target can do comes from LLVM's description of the CPU (its
+// MCSubtargetInfo), so any CPU LLVM knows gets the right vector width and
+// instruction set; cache sizes come from the host's sysfs when compiling
+// for the host and from per-architecture defaults otherwise.
+//
+//===----------------------------------------------------------------------===//
+
+#include "BitNet/Target/TargetInfo.h"
+#include "BitNet/Target/TargetBackend.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/Diagnostics.h"
+#include "llvm/MC/MCSubtargetInfo.h"
+#include "llvm/MC/TargetRegistry.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/TargetParser/Host.h"
+#include "llvm/TargetParser/SubtargetFeature.h"
+#include "llvm/TargetParser/Triple.h"
+
+using namespace mlir;
+using namespace mlir::bitnet;
+
+namespace {
+
+void initializeLLVMTargets() {
+  static const bool initialized = [] {
+    llvm::InitializeAllTargetInfos();
+    llvm::InitializeAllTargets();
+    llvm::InitializeAllTargetMCs();
+    llvm::InitializeAllAsmPrinters();
+    return true;
+  }();
+  (void)initialized;
+}
+
+/// A cache size from sysfs ("48K", "2048K"), or 0.
+int64_t readHostCacheSize(int level) {
+  for (int index = 0; index < 8; ++index) {
+    std::string dir =
+        "/sys/devices/system/cpu/cpu0/cache/index" + std::to_string(index);
+    auto levelFile = llvm::MemoryBuffer::getFile(dir + "/level");
+    auto typeFile = llvm::MemoryBuffer::getFile(dir + "/type");
+    auto sizeFile = llvm::MemoryBuffer::getFile(dir + "/size");
+    if (!levelFile || !typeFile || !sizeFile)
+      break;
+    if ((*levelFile)->getBuffer().trim() != std::to_string(level) ||
+        (*typeFile)->getBuffer().trim() == "Instruction")
+      continue;
+    StringRef size = (*sizeFile)->getBuffer().trim();
+    int64_t scale = 1;
+    if (size.consume_back("K"))
+      scale = 1024;
+    else if (size.consume_back("M"))
+      scale = 1024 * 1024;
+    int64_t value;
+    if (!size.getAsInteger(10, value))
+      return value * scale;
+  }
+  return 0;
+}
+
+void setCacheSizes(TargetInfo &info, const llvm::Triple &triple,
+                   bool isHost) {
+  // Typical parts of each architecture, for cross compilation.
+  if (triple.isX86())
+    info.l1Bytes = 32 << 10, info.l2Bytes = 1 << 20, info.l3Bytes = 32 << 20;
+  else if (triple.isAArch64())
+    info.l1Bytes = 64 << 10, info.l2Bytes = 1 << 20, info.l3Bytes = 8 << 20;
+  if (!isHost)
+    return;
+  if (int64_t l1 = readHostCacheSize(1))
+    info.l1Bytes = l1;
+  if (int64_t l2 = readHostCacheSize(2))
+    info.l2Bytes = l2;
+  if (int64_t l3 = readHostCacheSize(3))
+    info.l3Bytes = l3;
+}
+
+void setVectorFeatures(TargetInfo &info, const llvm::Triple &triple,
+                       const llvm::MCSubtargetInfo &subtarget) {
+  auto has = [&](StringRef feature) {
+    return subtarget.checkFeatures(("+" + feature).str());
+  };
+  if (triple.isX86()) {
+    info.vectorBits = has("avx512f") ? 512 : has("avx") ? 256 : 128;
+    info.int8Dot = has("avx512vnni") || has("avxvnni");
+  } else if (triple.isAArch64()) {
+    info.vectorBits = has("neon") ? 128 : 0;
+    info.int8Dot = has("dotprod");
+  }
+}
+
+} // namespace
+
+FailureOr<TargetInfo> TargetInfo::resolve(Location loc, StringRef tripleName,
+                                          StringRef cpuName) {
+  initializeLLVMTargets();
+  std::string host = llvm::sys::getDefaultTargetTriple();
+  // The triple as the user spells it, as it goes into the LLVM IR.
+  llvm::Triple triple(tripleName.empty() ? host : tripleName.str());
+  bool isHost = llvm::Triple(host).getArch() == triple.getArch() &&
+                (cpuName.empty() || cpuName == "native");
+  std::string error;
+  const llvm::Target *target =
+      llvm::TargetRegistry::lookupTarget(triple, error);
+  if (!target)
+    return emitError(loc) << "unknown target '" << triple.str()
+                          << "': " << error;
+  const TargetBackend *backend = lookupTargetBackendForTriple(triple.str());
+  if (!backend)
+    return emitError(loc) << "no back end compiles for '" << triple.str()
+                          << "' (back ends: llvm-cpu for x86-64 and AArch64)";
+
+  TargetInfo info;
+  info.backend = backend->getName().str();
+  info.triple = triple.str();
+  info.cpu = cpuName.str();
+  if (info.cpu.empty() || info.cpu == "native") {
+    if (isHost) {
+      info.cpu = llvm::sys::getHostCPUName().str();
+      llvm::SubtargetFeatures features;
+      for (const auto &[name, enabled] : llvm::sys::getHostCPUFeatures())
+        features.AddFeature(name, enabled);
+      info.features = features.getString();
+    } else {
+      info.cpu = "generic";
+    }
+  }
+  std::unique_ptr<llvm::MCSubtargetInfo> subtarget(
+      target->createMCSubtargetInfo(triple, info.cpu, info.features));
+  if (!subtarget || !subtarget->isCPUStringValid(info.cpu))
+    return emitError(loc) << "unknown CPU '" << info.cpu << "' for '"
+                          << triple.str() << "'";
+  setVectorFeatures(info, triple, *subtarget);
+  setCacheSizes(info, triple, isHost);
+  return info;
+}
+
+DictionaryAttr TargetInfo::toAttr(MLIRContext *context) const {
+  Builder b(context);
+  return b.getDictionaryAttr({
+      b.getNamedAttr("backend", b.getStringAttr(backend)),
+      b.getNamedAttr("triple", b.getStringAttr(triple)),
+      b.getNamedAttr("cpu", b.getStringAttr(cpu)),
+      b.getNamedAttr("features", b.getStringAttr(features)),
+      b.getNamedAttr("vector_bits", b.getI64IntegerAttr(vectorBits)),
+      b.getNamedAttr("int8_dot", b.getBoolAttr(int8Dot)),
+      b.getNamedAttr("l1_bytes", b.getI64IntegerAttr(l1Bytes)),
+      b.getNamedAttr("l2_bytes", b.getI64IntegerAttr(l2Bytes)),
+      b.getNamedAttr("l3_bytes", b.getI64IntegerAttr(l3Bytes)),
+  });
+}
+
+FailureOr<TargetInfo> TargetInfo::fromAttr(Location loc, DictionaryAttr attr) {
+  TargetInfo info;
+  auto str = [&](StringRef key, std::string &out) {
+    auto s = attr.getAs<StringAttr>(key);
+    if (s)
+      out = s.str();
+    return bool(s);
+  };
+  auto num = [&](StringRef key, int64_t &out) {
+    auto i = attr.getAs<IntegerAttr>(key);
+    if (i)
+      out = i.getInt();
+    return i && out >= 0;
+  };
+  auto flag = attr.getAs<BoolAttr>("int8_dot");
+  if (!str("backend", info.backend) || !str("triple", info.triple) ||
+      !str("cpu", info.cpu) || !str("features", info.features) ||
+      !num("vector_bits", info.vectorBits) || !flag ||
+      !num("l1_bytes", info.l1Bytes) || !num("l2_bytes", info.l2Bytes) ||
+      !num("l3_bytes", info.l3Bytes))
+    return emitError(loc) << "malformed '" << kTargetAttrName << "' " << attr
+                          << ": it needs backend, triple, cpu, features "
+                             "(strings), vector_bits, l1_bytes, l2_bytes, "
+                             "l3_bytes (non-negative integers) and int8_dot";
+  info.int8Dot = flag.getValue();
+  return info;
+}
+
+FailureOr<TargetInfo> TargetInfo::get(ModuleOp module) {
+  auto attr = module->getAttrOfType<DictionaryAttr>(kTargetAttrName);
+  if (!attr)
+    return module.emitError() << "the module has no '" << kTargetAttrName
+                              << "': run --bitnet-set-target first";
+  return fromAttr(module.getLoc(), attr);
+}
