@@ -54,7 +54,10 @@ def skip_balanced(text, i, open_char, close_char):
 
 def parse_td(paths, problems):
     """{op type: has folder} for every record deriving from ONNX_Op."""
-    parents, folders, mnemonics = {}, {}, {}
+    # Classes and defs have separate namespaces: `def ONNX_SoftmaxOp :
+    # ONNX_SoftmaxOp<"Softmax", ...>` is a record of the class of that name.
+    # Each maps a name to (parent class, hasFolder or None, op type or None).
+    classes, defs = {}, {}
     header = re.compile(r"^\s*(def|class)\s+(\w+)\s*", re.M)
     for path in paths:
         text = strip_td(open(path).read())
@@ -66,45 +69,45 @@ def parse_td(paths, problems):
             parent = re.compile(r"\s*:\s*(\w+)\s*").match(text, i)
             if not parent:
                 continue
-            parents[name] = parent.group(1)
             i = parent.end()
             first = None
             if text.startswith("<", i):
                 args_end = skip_balanced(text, i, "<", ">")
                 first = re.match(r'<\s*"(\w+)"', text[i:args_end])
                 i = args_end
-            if kind == "def":
-                mnemonics[name] = first.group(1) if first else None
+            folder = None
             body = re.compile(r"\s*\{").match(text, i)
             if body:
-                block = text[body.end() - 1:skip_balanced(text, body.end() - 1, "{", "}")]
+                start = body.end() - 1
+                block = text[start:skip_balanced(text, start, "{", "}")]
                 flag = re.search(r"\bhasFolder\s*=\s*([01])\s*;", block)
                 if flag:
-                    folders[name] = flag.group(1) == "1"
+                    folder = flag.group(1) == "1"
+            table = defs if kind == "def" else classes
+            table[name] = (parent.group(1), folder, first.group(1) if first else None)
 
-    def derives_from_op(name):
-        while name in parents:
-            name = parents[name]
-            if name == "ONNX_Op":
-                return True
-        return False
-
-    def has_folder(name):
-        while name is not None:
-            if name in folders:
-                return folders[name]
-            name = parents.get(name)
-        return False
+    def class_chain(name):
+        """The class `name` and the classes it derives from, nearest first."""
+        chain = []
+        while name in classes and name not in chain:
+            chain.append(name)
+            name = classes[name][0]
+        return chain + [name]
 
     ops = {}
-    for record, mnemonic in mnemonics.items():
-        if not derives_from_op(record):
+    for record, (parent, folder, mnemonic) in defs.items():
+        chain = class_chain(parent)
+        if "ONNX_Op" not in chain:
             continue
         if mnemonic is None:
             problems.append("%s: cannot read its op type (the first template "
                             "argument is not a string)" % record)
             continue
-        ops[mnemonic] = has_folder(record)
+        for c in chain:
+            if folder is not None:
+                break
+            folder = classes[c][1] if c in classes else None
+        ops[mnemonic] = bool(folder)
     return ops
 
 
