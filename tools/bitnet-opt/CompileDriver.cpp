@@ -9,6 +9,7 @@
 
 #include "CompileDriver.h"
 
+#include "BitNet/Conversion/TernaryToLinalg/TernaryToLinalg.h"
 #include "BitNet/Import/ONNX/ImportONNX.h"
 #include "BitNet/Pipelines/Pipelines.h"
 #include "BitNet/Target/TargetBackend.h"
@@ -50,6 +51,12 @@ struct DriverOptions {
       llvm::cl::desc("Target CPU (default: the host CPU for the host target, "
                      "else generic)"),
       llvm::cl::cat(category)};
+  llvm::cl::opt<std::string> ternaryKernel{
+      "ternary-kernel",
+      llvm::cl::desc("Kernel of every ternary product: auto (the target's "
+                     "best), loops, addsub (no multiplications) or dot (int8 "
+                     "dot products)"),
+      llvm::cl::init("auto"), llvm::cl::cat(category)};
   llvm::cl::opt<bool> foldShapes{
       "onnx-fold-shapes",
       llvm::cl::desc("Fold the shape arithmetic of imported models"),
@@ -133,6 +140,9 @@ LogicalResult mlir::bitnet::runCompileDriver(StringRef inputFilename,
       return failure();
     (*module)->setAttr(kTargetAttrName, target->toAttr(&context));
   }
+  if (options().ternaryKernel != "auto")
+    (*module)->setAttr(kTernaryKernelAttrName,
+                       StringAttr::get(&context, options().ternaryKernel));
   PassManager pm(&context, ModuleOp::getOperationName(),
                  OpPassManager::Nesting::Implicit);
   if (failed(applyPassManagerCLOptions(pm)) ||

@@ -24,14 +24,25 @@ def ConvertTernaryToLinalgPass : Pass<"convert-ternary-to-linalg"> {
 
     Weights must be known at compile time (`ternary.constant`); their packed
     bytes and scales become `arith.constant`s, so large weights stay in
-    their resource blobs. Tiling, packing for SIMD and the choice of target
-    come after this pass.
+    their resource blobs.
+
+    `kernel` picks the body of the ternary product: `loops` (the scalar
+    generic above), `addsub` (vector code over 64 trits at a time that
+    selects +x, -x or 0 and never multiplies) or `dot` (int8 dot products
+    of the fields in groups of four, the shape of x86 VNNI and Arm dotprod). `auto` takes the module's
+    `bitnet.ternary_kernel` if set, else the measured default, `addsub`.
   }];
+  let options = [
+    Option<"kernel", "kernel", "std::string", /*default=*/"\"auto\"",
+           "Ternary product kernel: auto, loops, addsub or dot">
+  ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
     "::mlir::linalg::LinalgDialect",
     "::mlir::math::MathDialect",
-    "::mlir::tensor::TensorDialect"
+    "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect",
+    "::mlir::vector::VectorDialect"
   ];
 }
 

@@ -8,7 +8,7 @@
 //
 //   bitnet.target = {backend = "llvm-cpu", triple = "x86_64-pc-linux-gnu",
 //                    cpu = "sapphirerapids", features = "+avx512f,...",
-//                    vector_bits = 512, int8_dot = true,
+//                    vector_bits = 512, int8_dot = "avx512-vnni",
 //                    l1_bytes = 49152, l2_bytes = 2097152,
 //                    l3_bytes = 110100480}
 //
@@ -36,8 +36,9 @@ struct TargetInfo {
   std::string features;
   /// The widest SIMD register the kernels should use, in bits (0: none).
   int64_t vectorBits = 0;
-  /// Whether the target has int8 dot-product instructions (VNNI, dotprod).
-  bool int8Dot = false;
+  /// The target's int8 dot-product instructions: "avx512-vnni",
+  /// "avx-vnni", "dotprod", or empty for none.
+  std::string int8Dot;
   /// Data cache sizes, in bytes, per core for L1/L2 and per chip for L3.
   int64_t l1Bytes = 0, l2Bytes = 0, l3Bytes = 0;
 

@@ -86,10 +86,12 @@ void setVectorFeatures(TargetInfo &info, const llvm::Triple &triple,
   };
   if (triple.isX86()) {
     info.vectorBits = has("avx512f") ? 512 : has("avx") ? 256 : 128;
-    info.int8Dot = has("avx512vnni") || has("avxvnni");
+    info.int8Dot = has("avx512vnni") && info.vectorBits == 512 ? "avx512-vnni"
+                   : has("avxvnni")                             ? "avx-vnni"
+                                                                : "";
   } else if (triple.isAArch64()) {
     info.vectorBits = has("neon") ? 128 : 0;
-    info.int8Dot = has("dotprod");
+    info.int8Dot = has("dotprod") ? "dotprod" : "";
   }
 }
 
@@ -147,7 +149,7 @@ DictionaryAttr TargetInfo::toAttr(MLIRContext *context) const {
       b.getNamedAttr("cpu", b.getStringAttr(cpu)),
       b.getNamedAttr("features", b.getStringAttr(features)),
       b.getNamedAttr("vector_bits", b.getI64IntegerAttr(vectorBits)),
-      b.getNamedAttr("int8_dot", b.getBoolAttr(int8Dot)),
+      b.getNamedAttr("int8_dot", b.getStringAttr(int8Dot)),
       b.getNamedAttr("l1_bytes", b.getI64IntegerAttr(l1Bytes)),
       b.getNamedAttr("l2_bytes", b.getI64IntegerAttr(l2Bytes)),
       b.getNamedAttr("l3_bytes", b.getI64IntegerAttr(l3Bytes)),
@@ -168,17 +170,15 @@ FailureOr<TargetInfo> TargetInfo::fromAttr(Location loc, DictionaryAttr attr) {
       out = i.getInt();
     return i && out >= 0;
   };
-  auto flag = attr.getAs<BoolAttr>("int8_dot");
   if (!str("backend", info.backend) || !str("triple", info.triple) ||
       !str("cpu", info.cpu) || !str("features", info.features) ||
-      !num("vector_bits", info.vectorBits) || !flag ||
+      !str("int8_dot", info.int8Dot) || !num("vector_bits", info.vectorBits) ||
       !num("l1_bytes", info.l1Bytes) || !num("l2_bytes", info.l2Bytes) ||
       !num("l3_bytes", info.l3Bytes))
     return emitError(loc) << "malformed '" << kTargetAttrName << "' " << attr
-                          << ": it needs backend, triple, cpu, features "
-                             "(strings), vector_bits, l1_bytes, l2_bytes, "
-                             "l3_bytes (non-negative integers) and int8_dot";
-  info.int8Dot = flag.getValue();
+                          << ": it needs backend, triple, cpu, features, "
+                             "int8_dot (strings), vector_bits, l1_bytes, "
+                             "l2_bytes and l3_bytes (non-negative integers)";
   return info;
 }
 

@@ -1,5 +1,5 @@
-// RUN: bitnet-opt %s -convert-ternary-to-linalg -split-input-file | FileCheck %s
-// RUN: bitnet-opt %s -convert-ternary-to-linalg -split-input-file \
+// RUN: bitnet-opt %s -convert-ternary-to-linalg=kernel=loops -split-input-file | FileCheck %s
+// RUN: bitnet-opt %s -convert-ternary-to-linalg=kernel=loops -split-input-file \
 // RUN:   -one-shot-bufferize="bufferize-function-boundaries" -convert-linalg-to-loops \
 // RUN:   | FileCheck %s --check-prefix=LOOPS
 

@@ -10,6 +10,11 @@ namespace mlir::bitnet {
 #define GEN_PASS_DECL_CONVERTTERNARYTOLINALGPASS
 #include "BitNet/Conversion/Passes.h.inc"
 
+/// The module attribute by which a driver forces the ternary product
+/// kernel ("loops", "addsub", "dot") for every layer.
+inline constexpr llvm::StringLiteral kTernaryKernelAttrName =
+    "bitnet.ternary_kernel";
+
 } // namespace mlir::bitnet
 
 #endif // BITNET_CONVERSION_TERNARYTOLINALG_TERNARYTOLINALG_H

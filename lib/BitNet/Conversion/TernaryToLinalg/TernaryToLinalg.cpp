@@ -11,9 +11,13 @@
 #include "BitNet/Conversion/TernaryToLinalg/TernaryToLinalg.h"
 #include "BitNet/Dialect/Ternary/IR/TernaryOps.h"
 #include "BitNet/Support/TernaryPacking.h"
+#include "TernaryKernels.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tensor/Utils/Utils.h"
@@ -200,7 +204,8 @@ QuantizedTokens quantizeTokens(OpBuilder &b, Location loc, Value x,
 /// [T, N], or [T, N, G] with one partial sum per group of `groupCols`
 /// inputs (0: one group).
 FailureOr<Value> ternaryProduct(OpBuilder &b, Location loc, Operation *op,
-                                Value q, Value packed, WeightsType weights) {
+                                Value q, Value packed, WeightsType weights,
+                                TernaryKernel kernel) {
   MLIRContext *ctx = b.getContext();
   int64_t n = weights.getOutFeatures(), k = weights.getInFeatures();
   int64_t bytesPerRow = packedRowBytes(k);
@@ -225,6 +230,9 @@ FailureOr<Value> ternaryProduct(OpBuilder &b, Location loc, Operation *op,
                                 intConstant(b, loc, b.getIntegerType(8), 0),
                                 /*nofold=*/false, loc, b);
   }
+  // Groups split rows into sums of their own: those stay on loops.
+  if (kernel != TernaryKernel::Loops && !weights.isPerGroup())
+    return buildVectorTernaryProduct(b, loc, q, packed, kernel);
   SmallVector<OpFoldResult> qSizes = {tensor::getMixedSize(b, loc, q, 0),
                                       b.getIndexAttr(groups),
                                       b.getIndexAttr(bytesPerGroup),
@@ -358,7 +366,8 @@ struct TokenProduct {
 
 FailureOr<TokenProduct> lowerTokenProduct(IRRewriter &rewriter, Operation *op,
                                           Value input, Value weightsValue,
-                                          std::optional<double> epsilon) {
+                                          std::optional<double> epsilon,
+                                          TernaryKernel kernel) {
   Location loc = op->getLoc();
   auto weights = cast<WeightsType>(weightsValue.getType());
   FailureOr<std::pair<Value, Value>> w =
@@ -373,16 +382,17 @@ FailureOr<TokenProduct> lowerTokenProduct(IRRewriter &rewriter, Operation *op,
     tokenScale = q.scale;
   }
   FailureOr<Value> acc = ternaryProduct(rewriter, loc, op, x, w->first,
-                                        weights);
+                                        weights, kernel);
   if (failed(acc))
     return failure();
   return TokenProduct{*acc, tokenScale, w->second};
 }
 
-LogicalResult lowerBitLinear(IRRewriter &rewriter, BitLinearOp op) {
+LogicalResult lowerBitLinear(IRRewriter &rewriter, BitLinearOp op,
+                             TernaryKernel kernel) {
   FailureOr<TokenProduct> product =
       lowerTokenProduct(rewriter, op, op.getInput(), op.getWeights(),
-                        op.getEpsilon().convertToDouble());
+                        op.getEpsilon().convertToDouble(), kernel);
   if (failed(product))
     return failure();
   Value y = rescale(rewriter, op.getLoc(), product->acc, product->tokenScale,
@@ -395,9 +405,10 @@ LogicalResult lowerBitLinear(IRRewriter &rewriter, BitLinearOp op) {
   return success();
 }
 
-LogicalResult lowerMatMul(IRRewriter &rewriter, MatMulOp op) {
+LogicalResult lowerMatMul(IRRewriter &rewriter, MatMulOp op,
+                          TernaryKernel kernel) {
   FailureOr<TokenProduct> product = lowerTokenProduct(
-      rewriter, op, op.getInput(), op.getWeights(), std::nullopt);
+      rewriter, op, op.getInput(), op.getWeights(), std::nullopt, kernel);
   if (failed(product))
     return failure();
   rewriter.replaceOp(op, unflattenTokens(rewriter, op.getLoc(), product->acc,
@@ -486,9 +497,36 @@ LogicalResult lowerDequantize(IRRewriter &rewriter, DequantizeOp op) {
   return success();
 }
 
+/// The kernel an option names; "auto" asks the module's
+/// `bitnet.ternary_kernel` (bitnet-opt --ternary-kernel), else takes the
+/// measured default. On AVX-512 VNNI (Emerald Rapids, 4 layers of 768 x
+/// 2048) addsub decodes 323 tok/s, dot 196 and loops 157: LLVM does not
+/// form vpdpbusd from the dot kernel's arith, so addsub is the default on
+/// every target until the dot kernel calls the instruction itself.
+FailureOr<TernaryKernel> chooseKernel(Operation *root, StringRef name) {
+  ModuleOp module = isa<ModuleOp>(root) ? cast<ModuleOp>(root)
+                                        : root->getParentOfType<ModuleOp>();
+  if (name == "auto" && module)
+    if (auto forced = module->getAttrOfType<StringAttr>(kTernaryKernelAttrName))
+      name = forced.getValue();
+  if (name == "loops")
+    return TernaryKernel::Loops;
+  if (name == "addsub" || name == "auto")
+    return TernaryKernel::AddSub;
+  if (name == "dot")
+    return TernaryKernel::Dot;
+  return root->emitError() << "unknown ternary kernel '" << name
+                           << "' (auto, loops, addsub or dot)";
+}
+
 struct ConvertTernaryToLinalgPass
     : bitnet::impl::ConvertTernaryToLinalgPassBase<ConvertTernaryToLinalgPass> {
+  using ConvertTernaryToLinalgPassBase::ConvertTernaryToLinalgPassBase;
+
   void runOnOperation() override {
+    FailureOr<TernaryKernel> kernel = chooseKernel(getOperation(), this->kernel);
+    if (failed(kernel))
+      return signalPassFailure();
     IRRewriter rewriter(&getContext());
     SmallVector<Operation *> worklist;
     getOperation()->walk([&](Operation *op) {
@@ -500,8 +538,12 @@ struct ConvertTernaryToLinalgPass
       rewriter.setInsertionPoint(op);
       LogicalResult lowered =
           TypeSwitch<Operation *, LogicalResult>(op)
-              .Case([&](BitLinearOp o) { return lowerBitLinear(rewriter, o); })
-              .Case([&](MatMulOp o) { return lowerMatMul(rewriter, o); })
+              .Case([&](BitLinearOp o) {
+                return lowerBitLinear(rewriter, o, *kernel);
+              })
+              .Case([&](MatMulOp o) {
+                return lowerMatMul(rewriter, o, *kernel);
+              })
               .Case([&](AbsMaxQuantOp o) {
                 return lowerAbsMaxQuant(rewriter, o);
               })

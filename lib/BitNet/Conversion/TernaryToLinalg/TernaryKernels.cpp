@@ -1,0 +1,321 @@
+//===- TernaryKernels.cpp - SIMD kernels of the ternary product -----------===//
+
+#include "TernaryKernels.h"
+
+#include "BitNet/Support/TernaryPacking.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+using namespace mlir;
+using namespace mlir::bitnet;
+
+namespace {
+
+constexpr int64_t kChunkBytes = 16;
+constexpr int64_t kChunkTrits = kChunkBytes * kTritsPerByte;
+/// Chunks an i16 lane can sum: each adds at most |-128|.
+constexpr int64_t kChunksPerI16Block = 128;
+
+Value index(OpBuilder &b, Location loc, int64_t v) {
+  return arith::ConstantIndexOp::create(b, loc, v);
+}
+
+Value splat(OpBuilder &b, Location loc, VectorType type, int64_t v) {
+  return arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(type, b.getIntegerAttr(
+                                               type.getElementType(), v)));
+}
+
+/// `q`'s first `chunks` chunks with each chunk's trits reordered from
+/// (byte, field) to (field, byte): [T, chunks * 64].
+Value permuteActivations(OpBuilder &b, Location loc, Value q, int64_t chunks) {
+  auto type = cast<RankedTensorType>(q.getType());
+  Type i8 = type.getElementType();
+  int64_t tokens = type.getDimSize(0);
+  OpFoldResult t = tensor::getMixedSize(b, loc, q, 0);
+  Value main = tensor::ExtractSliceOp::create(
+      b, loc, RankedTensorType::get({tokens, chunks * kChunkTrits}, i8), q,
+      ArrayRef<OpFoldResult>{b.getIndexAttr(0), b.getIndexAttr(0)},
+      ArrayRef<OpFoldResult>{t, b.getIndexAttr(chunks * kChunkTrits)},
+      ArrayRef<OpFoldResult>{b.getIndexAttr(1), b.getIndexAttr(1)});
+  Value split = tensor::ExpandShapeOp::create(
+      b, loc,
+      RankedTensorType::get({tokens, chunks, kChunkBytes, kTritsPerByte}, i8),
+      main, SmallVector<ReassociationIndices>{{0}, {1, 2, 3}},
+      ArrayRef<OpFoldResult>{t, b.getIndexAttr(chunks),
+                             b.getIndexAttr(kChunkBytes),
+                             b.getIndexAttr(kTritsPerByte)});
+  SmallVector<Value> dynamic;
+  if (ShapedType::isDynamic(tokens))
+    dynamic.push_back(tensor::DimOp::create(b, loc, q, 0));
+  Value init = tensor::EmptyOp::create(
+      b, loc, ArrayRef<int64_t>{tokens, chunks, kTritsPerByte, kChunkBytes},
+      i8, dynamic);
+  Value swapped =
+      linalg::TransposeOp::create(b, loc, split, init,
+                                  ArrayRef<int64_t>{0, 1, 3, 2})
+          ->getResult(0);
+  return tensor::CollapseShapeOp::create(
+      b, loc, swapped, SmallVector<ReassociationIndices>{{0}, {1, 2, 3}});
+}
+
+/// Per-token sums of the first `trits` activations of `q` ([T] int32): the
+/// dot kernel's correction for fields being trit + 1.
+Value tokenSums(OpBuilder &b, Location loc, Value q, int64_t trits) {
+  MLIRContext *ctx = b.getContext();
+  auto type = cast<RankedTensorType>(q.getType());
+  Type i32 = b.getI32Type();
+  int64_t tokens = type.getDimSize(0);
+  SmallVector<Value> dynamic;
+  if (ShapedType::isDynamic(tokens))
+    dynamic.push_back(tensor::DimOp::create(b, loc, q, 0));
+  Value zero = arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(0));
+  Value empty = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{tokens},
+                                        i32, dynamic);
+  Value init = linalg::FillOp::create(b, loc, zero, empty).getResult(0);
+  Value main = tensor::ExtractSliceOp::create(
+      b, loc, RankedTensorType::get({tokens, trits}, type.getElementType()), q,
+      ArrayRef<OpFoldResult>{b.getIndexAttr(0), b.getIndexAttr(0)},
+      ArrayRef<OpFoldResult>{tensor::getMixedSize(b, loc, q, 0),
+                             b.getIndexAttr(trits)},
+      ArrayRef<OpFoldResult>{b.getIndexAttr(1), b.getIndexAttr(1)});
+  AffineMap tk = AffineMap::getMultiDimIdentityMap(2, ctx);
+  AffineMap t = AffineMap::get(2, 0, {getAffineDimExpr(0, ctx)}, ctx);
+  return linalg::GenericOp::create(
+             b, loc, init.getType(), ValueRange{main}, ValueRange{init},
+             ArrayRef<AffineMap>{tk, t},
+             ArrayRef{utils::IteratorType::parallel,
+                      utils::IteratorType::reduction},
+             [&](OpBuilder &nb, Location nl, ValueRange args) {
+               Value x = arith::ExtSIOp::create(nb, nl, i32, args[0]);
+               linalg::YieldOp::create(
+                   nb, nl, Value(arith::AddIOp::create(nb, nl, args[1], x)));
+             })
+      .getResult(0);
+}
+
+/// The four fields of 16 packed bytes as 64 unsigned bytes, grouped by
+/// field: (bytes >> 2f) & 3 for f = 0..3.
+Value decodeFields(OpBuilder &b, Location loc, Value bytes) {
+  auto i8x64 = VectorType::get({kChunkTrits}, b.getI8Type());
+  SmallVector<int64_t> repeat;
+  SmallVector<int8_t> shifts;
+  for (int64_t f = 0; f < kTritsPerByte; ++f)
+    for (int64_t i = 0; i < kChunkBytes; ++i) {
+      repeat.push_back(i);
+      shifts.push_back(int8_t(2 * f));
+    }
+  Value wide = vector::ShuffleOp::create(b, loc, bytes, bytes, repeat);
+  Value amounts = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(i8x64, ArrayRef(shifts)));
+  Value shifted = arith::ShRUIOp::create(b, loc, wide, amounts);
+  return arith::AndIOp::create(b, loc, shifted, splat(b, loc, i8x64, 3));
+}
+
+/// One chunk of the add/subtract kernel: acc + sum of +x, -x or 0 per lane.
+Value addSubChunk(OpBuilder &b, Location loc, Value acc, Value fields,
+                  Value x) {
+  auto i8x64 = cast<VectorType>(fields.getType());
+  auto i16x64 = cast<VectorType>(acc.getType());
+  Value wide = arith::ExtSIOp::create(b, loc, i16x64, x);
+  Value zero = splat(b, loc, i16x64, 0);
+  Value plus = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, fields,
+                                     splat(b, loc, i8x64, 2));
+  Value minus = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                      fields, splat(b, loc, i8x64, 0));
+  Value added = arith::AddIOp::create(
+      b, loc, acc, arith::SelectOp::create(b, loc, plus, wide, zero));
+  return arith::SubIOp::create(
+      b, loc, added, arith::SelectOp::create(b, loc, minus, wide, zero));
+}
+
+/// One chunk of the dot kernel: each i32 lane adds the products of four
+/// adjacent unsigned fields and signed activations, the shape of VNNI's
+/// vpdpbusd (and of dotprod's udot/sdot), written in arith so that the
+/// LLVM back end picks the instruction for the target.
+Value dotChunk(OpBuilder &b, Location loc, Value acc, Value fields, Value x) {
+  auto i32x64 = VectorType::get({kChunkTrits}, b.getI32Type());
+  auto grouped = VectorType::get({kChunkTrits / 4, 4}, b.getI32Type());
+  Value products = arith::MulIOp::create(
+      b, loc, arith::ExtUIOp::create(b, loc, i32x64, fields),
+      arith::ExtSIOp::create(b, loc, i32x64, x));
+  Value groups = vector::ShapeCastOp::create(b, loc, grouped, products);
+  return vector::MultiDimReductionOp::create(
+      b, loc, groups, acc, ArrayRef<bool>{false, true},
+      vector::CombiningKind::ADD);
+}
+
+/// Reads chunk `c` of the packed row `n` and of the permuted token `t`.
+std::pair<Value, Value> readChunk(OpBuilder &b, Location loc, Value packed,
+                                  Value xPerm, Value n, Value t, Value c) {
+  Type i8 = b.getI8Type();
+  Value zero8 = arith::ConstantOp::create(b, loc, b.getI8IntegerAttr(0));
+  Value byteOffset = arith::MulIOp::create(b, loc, c, index(b, loc, kChunkBytes));
+  Value tritOffset = arith::MulIOp::create(b, loc, c, index(b, loc, kChunkTrits));
+  Value bytes = vector::TransferReadOp::create(
+      b, loc, VectorType::get({kChunkBytes}, i8), packed,
+      ValueRange{n, byteOffset}, zero8, ArrayRef<bool>{true});
+  Value x = vector::TransferReadOp::create(
+      b, loc, VectorType::get({kChunkTrits}, i8), xPerm,
+      ValueRange{t, tritOffset}, zero8, ArrayRef<bool>{true});
+  return {bytes, x};
+}
+
+/// The vector part of one (t, n) sum: chunks [0, chunks) as an i32 scalar.
+Value vectorRowSum(OpBuilder &b, Location loc, Value packed, Value xPerm,
+                   Value n, Value t, int64_t chunks, TernaryKernel kind) {
+  if (kind == TernaryKernel::Dot) {
+    auto i32x16 = VectorType::get({16}, b.getI32Type());
+    Value acc = scf::ForOp::create(
+                    b, loc, index(b, loc, 0), index(b, loc, chunks),
+                    index(b, loc, 1), ValueRange{splat(b, loc, i32x16, 0)},
+                    [&](OpBuilder &nb, Location nl, Value c, ValueRange iter) {
+                      auto [bytes, x] =
+                          readChunk(nb, nl, packed, xPerm, n, t, c);
+                      Value fields = decodeFields(nb, nl, bytes);
+                      scf::YieldOp::create(
+                          nb, nl, dotChunk(nb, nl, iter[0], fields, x));
+                    })
+                    .getResult(0);
+    return vector::ReductionOp::create(b, loc, vector::CombiningKind::ADD, acc);
+  }
+  auto i16x64 = VectorType::get({kChunkTrits}, b.getI16Type());
+  auto i32x64 = VectorType::get({kChunkTrits}, b.getI32Type());
+  int64_t blocks = (chunks + kChunksPerI16Block - 1) / kChunksPerI16Block;
+  Value acc32 =
+      scf::ForOp::create(
+          b, loc, index(b, loc, 0), index(b, loc, blocks), index(b, loc, 1),
+          ValueRange{splat(b, loc, i32x64, 0)},
+          [&](OpBuilder &ob, Location ol, Value block, ValueRange outer) {
+            Value first = arith::MulIOp::create(
+                ob, ol, block, index(ob, ol, kChunksPerI16Block));
+            Value last = arith::MinSIOp::create(
+                ob, ol,
+                arith::AddIOp::create(ob, ol, first,
+                                      index(ob, ol, kChunksPerI16Block)),
+                index(ob, ol, chunks));
+            Value acc16 =
+                scf::ForOp::create(
+                    ob, ol, first, last, index(ob, ol, 1),
+                    ValueRange{splat(ob, ol, i16x64, 0)},
+                    [&](OpBuilder &nb, Location nl, Value c, ValueRange iter) {
+                      auto [bytes, x] =
+                          readChunk(nb, nl, packed, xPerm, n, t, c);
+                      Value fields = decodeFields(nb, nl, bytes);
+                      scf::YieldOp::create(
+                          nb, nl, addSubChunk(nb, nl, iter[0], fields, x));
+                    })
+                    .getResult(0);
+            Value widened = arith::ExtSIOp::create(ob, ol, i32x64, acc16);
+            scf::YieldOp::create(
+                ob, ol, Value(arith::AddIOp::create(ob, ol, outer[0], widened)));
+          })
+          .getResult(0);
+  return vector::ReductionOp::create(b, loc, vector::CombiningKind::ADD, acc32);
+}
+
+/// The scalar tail of one (t, n) sum: bytes [first, last) of the row.
+Value scalarTailSum(OpBuilder &b, Location loc, Value packed, Value q, Value n,
+                    Value t, int64_t first, int64_t last, Value sum) {
+  Type i32 = b.getI32Type();
+  auto c32 = [&](OpBuilder &nb, Location nl, int64_t v) -> Value {
+    return arith::ConstantOp::create(nb, nl, nb.getI32IntegerAttr(v));
+  };
+  return scf::ForOp::create(
+             b, loc, index(b, loc, first), index(b, loc, last),
+             index(b, loc, 1), ValueRange{sum},
+             [&](OpBuilder &nb, Location nl, Value byteIndex, ValueRange iter) {
+               Value byte = arith::ExtUIOp::create(
+                   nb, nl, i32,
+                   tensor::ExtractOp::create(nb, nl, packed,
+                                             ValueRange{n, byteIndex}));
+               Value acc = iter[0];
+               for (int64_t f = 0; f < kTritsPerByte; ++f) {
+                 Value k = arith::AddIOp::create(
+                     nb, nl,
+                     arith::MulIOp::create(nb, nl, byteIndex,
+                                           index(nb, nl, kTritsPerByte)),
+                     index(nb, nl, f));
+                 Value x = arith::ExtSIOp::create(
+                     nb, nl, i32,
+                     tensor::ExtractOp::create(nb, nl, q, ValueRange{t, k}));
+                 Value field = arith::AndIOp::create(
+                     nb, nl,
+                     arith::ShRUIOp::create(nb, nl, byte, c32(nb, nl, 2 * f)),
+                     c32(nb, nl, 3));
+                 // trit * x = (field - 1) * x, with field in {0, 1, 2}:
+                 // select rather than multiply, as the vector body does.
+                 Value plus = arith::CmpIOp::create(
+                     nb, nl, arith::CmpIPredicate::eq, field, c32(nb, nl, 2));
+                 Value minus = arith::CmpIOp::create(
+                     nb, nl, arith::CmpIPredicate::eq, field, c32(nb, nl, 0));
+                 Value zero = c32(nb, nl, 0);
+                 acc = arith::AddIOp::create(
+                     nb, nl, acc,
+                     arith::SelectOp::create(nb, nl, plus, x, zero));
+                 acc = arith::SubIOp::create(
+                     nb, nl, acc,
+                     arith::SelectOp::create(nb, nl, minus, x, zero));
+               }
+               scf::YieldOp::create(nb, nl, acc);
+             })
+      .getResult(0);
+}
+
+} // namespace
+
+Value mlir::bitnet::buildVectorTernaryProduct(OpBuilder &b, Location loc,
+                                              Value q, Value packed,
+                                              TernaryKernel kind) {
+  MLIRContext *ctx = b.getContext();
+  auto qType = cast<RankedTensorType>(q.getType());
+  auto packedType = cast<RankedTensorType>(packed.getType());
+  int64_t tokens = qType.getDimSize(0);
+  int64_t n = packedType.getDimSize(0), bytesPerRow = packedType.getDimSize(1);
+  int64_t chunks = bytesPerRow / kChunkBytes;
+  Type i32 = b.getI32Type();
+
+  Value xPerm = chunks ? permuteActivations(b, loc, q, chunks) : Value();
+  Value sums = kind == TernaryKernel::Dot && chunks
+                   ? tokenSums(b, loc, q, chunks * kChunkTrits)
+                   : Value();
+  SmallVector<Value> dynamic;
+  if (ShapedType::isDynamic(tokens))
+    dynamic.push_back(tensor::DimOp::create(b, loc, q, 0));
+  Value init = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{tokens, n},
+                                       i32, dynamic);
+  AffineMap out = AffineMap::getMultiDimIdentityMap(2, ctx);
+  AffineMap perToken = AffineMap::get(2, 0, {getAffineDimExpr(0, ctx)}, ctx);
+  SmallVector<Value> inputs;
+  SmallVector<AffineMap> maps;
+  if (sums) {
+    inputs.push_back(sums);
+    maps.push_back(perToken);
+  }
+  maps.push_back(out);
+  return linalg::GenericOp::create(
+             b, loc, init.getType(), inputs, ValueRange{init}, maps,
+             ArrayRef{utils::IteratorType::parallel,
+                      utils::IteratorType::parallel},
+             [&](OpBuilder &nb, Location nl, ValueRange args) {
+               Value t = linalg::IndexOp::create(nb, nl, 0);
+               Value row = linalg::IndexOp::create(nb, nl, 1);
+               Value sum = arith::ConstantOp::create(nb, nl,
+                                                     nb.getI32IntegerAttr(0));
+               if (chunks) {
+                 sum = vectorRowSum(nb, nl, packed, xPerm, row, t, chunks,
+                                    kind);
+                 if (sums)
+                   sum = arith::SubIOp::create(nb, nl, sum, args[0]);
+               }
+               if (chunks * kChunkBytes < bytesPerRow)
+                 sum = scalarTailSum(nb, nl, packed, q, row, t,
+                                     chunks * kChunkBytes, bytesPerRow, sum);
+               linalg::YieldOp::create(nb, nl, sum);
+             })
+      .getResult(0);
+}

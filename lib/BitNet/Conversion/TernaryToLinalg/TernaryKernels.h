@@ -1,0 +1,42 @@
+//===- TernaryKernels.h - SIMD kernels of the ternary product ---*- C++ -*-===//
+//
+// The int32 sums of int8 activations against packed trits, as vector code.
+// Each (token, output) pair is one linalg.generic element whose body walks
+// the packed row 16 bytes (64 trits) at a time; later passes turn the
+// generic into (parallel) loops around that body. Two bodies:
+//
+//   addsub: the BitNet b1.58 promise, no multiplication. A trit's field
+//     selects +x, -x or nothing; sums run in i16 lanes, widened to i32
+//     every 128 chunks, so no lane can overflow.
+//   dot:    int8 dot products (x86 VNNI `vpdpbusd`): fields (trit + 1) are
+//     unsigned bytes, sum((t + 1) * x) - sum(x) is the product.
+//
+// Within a chunk the fields come out grouped by their position in the
+// byte (all first fields, then all second ones, ...), so the activations
+// are permuted the same way once per token. The bytes past the last whole
+// chunk of a row are summed by a scalar loop.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef BITNET_LIB_CONVERSION_TERNARYTOLINALG_TERNARYKERNELS_H
+#define BITNET_LIB_CONVERSION_TERNARYTOLINALG_TERNARYKERNELS_H
+
+#include "mlir/IR/Builders.h"
+
+namespace mlir::bitnet {
+
+enum class TernaryKernel {
+  /// Scalar loops over (token, output, byte, field); any target.
+  Loops,
+  AddSub,
+  Dot,
+};
+
+/// [T, N] int32 sums of `q` ([T, Kp * 4] int8, padded with zeros) against
+/// `packed` ([N, Kp] bytes) with the SIMD kernel `kind` (AddSub or Dot).
+Value buildVectorTernaryProduct(OpBuilder &b, Location loc, Value q,
+                                Value packed, TernaryKernel kind);
+
+} // namespace mlir::bitnet
+
+#endif // BITNET_LIB_CONVERSION_TERNARYTOLINALG_TERNARYKERNELS_H

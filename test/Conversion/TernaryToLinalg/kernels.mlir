@@ -1,0 +1,53 @@
+// The ternary product's kernels, structurally. K = 80 trits is 20 packed
+// bytes: one 16-byte chunk for the vector body and a 4-byte scalar tail.
+// RUN: bitnet-opt %s -convert-ternary-to-linalg=kernel=addsub | FileCheck %s --check-prefix=ADDSUB
+// RUN: bitnet-opt %s -convert-ternary-to-linalg=kernel=addsub | FileCheck %s --check-prefix=NOMUL
+// RUN: bitnet-opt %s -convert-ternary-to-linalg=kernel=dot | FileCheck %s --check-prefix=DOT
+// RUN: bitnet-opt %s -convert-ternary-to-linalg | FileCheck %s --check-prefix=ADDSUB
+// RUN: not bitnet-opt %s -convert-ternary-to-linalg=kernel=fast 2>&1 | FileCheck %s --check-prefix=BAD
+
+// The activations are permuted once per token, then each (token, output)
+// sums its row: 64 fields decoded from 16 bytes select +x, -x or nothing in
+// i16 lanes, widened into i32 per block; the tail bytes go one by one.
+// ADDSUB-LABEL: func.func @product
+// ADDSUB-SAME: (%[[X:.*]]: tensor<?x80xi8>)
+// ADDSUB: %[[PERM:.*]] = linalg.transpose ins(%{{.*}} : tensor<?x1x16x4xi8>) {{.*}} permutation = [0, 1, 3, 2]
+// ADDSUB: linalg.generic {{.*}}iterator_types = ["parallel", "parallel"]
+// ADDSUB: %[[T:.*]] = linalg.index 0
+// ADDSUB: %[[N:.*]] = linalg.index 1
+// ADDSUB: scf.for
+// ADDSUB: scf.for {{.*}} -> (vector<64xi16>)
+// ADDSUB: %[[B:.*]] = vector.transfer_read %{{.*}}[%[[N]], %{{.*}}], %{{.*}} {in_bounds = [true]} : tensor<3x20xi8>, vector<16xi8>
+// ADDSUB: vector.transfer_read %{{.*}}[%[[T]], %{{.*}}], %{{.*}} {in_bounds = [true]} : tensor<?x64xi8>, vector<64xi8>
+// ADDSUB: vector.shuffle %[[B]], %[[B]]
+// ADDSUB: arith.shrui {{.*}} : vector<64xi8>
+// ADDSUB: arith.cmpi eq, {{.*}} : vector<64xi8>
+// ADDSUB: arith.select {{.*}} vector<64xi16>
+// ADDSUB: arith.extsi {{.*}} : vector<64xi16> to vector<64xi32>
+// ADDSUB: vector.reduction <add>, {{.*}} : vector<64xi32> into i32
+// ADDSUB: scf.for %{{.*}} = %c16 to %c20
+// ADDSUB: tensor.extract %[[X]]
+
+// The add/subtract kernel multiplies nothing (index arithmetic aside).
+// NOMUL-NOT: arith.muli {{.*}} : {{(i8|i16|i32|vector)}}
+// NOMUL-NOT: vpdpbusd
+// NOMUL-NOT: llvm.call_intrinsic
+// NOMUL-NOT: ternary.
+
+// The dot kernel: fields times activations in groups of four, corrected by
+// the token's sum.
+// DOT-LABEL: func.func @product
+// DOT: linalg.generic {{.*}} ins(%{{.*}} : tensor<?x64xi8>)
+// DOT: arith.muli {{.*}} : vector<64xi32>
+// DOT: vector.shape_cast {{.*}} : vector<64xi32> to vector<16x4xi32>
+// DOT: vector.multi_reduction <add>, {{.*}} [1] : vector<16x4xi32> to vector<16xi32>
+// DOT: arith.subi
+
+// BAD: error: unknown ternary kernel 'fast' (auto, loops, addsub or dot)
+
+func.func @product(%x: tensor<?x80xi8>) -> tensor<?x3xi32> {
+  %w = ternary.constant dense<[[-1, 1, 1, -1, 0, 1, 0, 1, 1, -1, 1, -1, 0, 0, 1, -1, -1, 1, 0, 1, 1, 0, 0, 1, -1, -1, 1, -1, 1, 0, 1, -1, 1, -1, -1, 1, -1, 0, -1, 0, 0, 1, 1, 0, 1, 0, 0, 1, 1, 0, -1, 0, -1, -1, -1, 0, -1, 0, 1, 0, 1, 0, 0, 1, 0, 1, 0, 1, 1, 0, 1, -1, 0, 1, -1, 0, 1, 1, 1, -1], [1, 0, 1, 1, 1, -1, 1, 1, -1, 1, 1, 0, 0, -1, -1, 0, 1, 0, -1, 0, -1, 0, -1, -1, 0, 0, 0, -1, -1, 1, 1, -1, 0, 1, 1, 0, 1, 0, 1, -1, -1, 0, -1, -1, -1, 1, 1, -1, -1, 0, 0, 1, 0, -1, 1, -1, 0, 0, 0, -1, 0, 0, 0, 1, 0, 1, 1, 1, 1, -1, 1, 1, 0, 0, 1, 1, 1, -1, 0, 0], [0, 1, 0, 1, 0, -1, 0, 1, 0, -1, 0, 1, 1, 1, -1, -1, 1, 1, 0, 0, 0, 1, 0, 1, 1, 0, 1, 0, -1, 1, -1, 1, -1, 0, 0, 1, 0, 0, 1, 1, 0, -1, 0, -1, 0, 0, 1, 0, 0, 0, -1, -1, 1, 1, 1, -1, 0, 1, -1, 1, 0, -1, 0, -1, 1, 0, 1, 1, -1, -1, 1, 0, 0, 1, -1, 0, -1, -1, 0, 1]]> : tensor<3x80xi8>,
+         scale dense<1.0> : tensor<f32> -> !ternary.weights<3x80xf32>
+  %acc = ternary.matmul %x, %w : tensor<?x80xi8>, !ternary.weights<3x80xf32> -> tensor<?x3xi32>
+  return %acc : tensor<?x3xi32>
+}
