@@ -72,3 +72,59 @@ func.func @not_yet(%x: tensor<2x8xf32>, %p: tensor<4xui8>, %s: tensor<4xui8>) ->
   %z = onnx.BitShift %p, %s {direction = "RIGHT"} : (tensor<4xui8>, tensor<4xui8>) -> tensor<4xui8>
   return %y, %z : tensor<4x8xf32>, tensor<4xui8>
 }
+
+// -----
+
+// Variadic Max/Min/Sum/Mean fold every operand; one operand is itself.
+// CHECK-LABEL: func.func @variadic
+// CHECK-SAME: (%[[A:[a-z0-9]+]]: tensor<4xf32>, %[[B:[a-z0-9]+]]: tensor<4xf32>, %[[C:[a-z0-9]+]]: tensor<4xf32>)
+// CHECK: linalg.generic {{.*}} ins(%[[A]], %[[B]], %[[C]] : tensor<4xf32>, tensor<4xf32>, tensor<4xf32>)
+// CHECK: ^bb0(%[[X:.*]]: f32, %[[Y:.*]]: f32, %[[Z:.*]]: f32, %{{.*}}: f32):
+// CHECK: %[[M:.*]] = arith.maximumf %[[X]], %[[Y]]
+// CHECK: %[[M2:.*]] = arith.maximumf %[[M]], %[[Z]]
+// CHECK: linalg.yield %[[M2]]
+// CHECK: linalg.generic {{.*}} ins(%[[A]] : tensor<4xf32>)
+// CHECK: ^bb0(%[[X1:.*]]: f32, %{{.*}}: f32):
+// CHECK-NEXT: linalg.yield %[[X1]]
+// CHECK: arith.addf
+// CHECK: arith.addf
+// CHECK: arith.addf
+// CHECK: arith.constant 3.000000e+00 : f32
+// CHECK: arith.divf
+// CHECK-NOT: onnx.
+func.func @variadic(%a: tensor<4xf32>, %b: tensor<4xf32>, %c: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) {
+  %m = onnx.Max %a, %b, %c : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  %one = onnx.Min %a : (tensor<4xf32>) -> tensor<4xf32>
+  %s = onnx.Sum %a, %b : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  %mean = onnx.Mean %a, %b, %c : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  return %m, %one, %s, %mean : tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>
+}
+
+// -----
+
+// An integer exponent is converted to the base's float type.
+// CHECK-LABEL: func.func @pow_int_exponent
+// CHECK: ^bb0(%[[X:.*]]: f32, %[[E:.*]]: i64, %{{.*}}: f32):
+// CHECK: %[[F:.*]] = arith.sitofp %[[E]] : i64 to f32
+// CHECK: math.powf %[[X]], %[[F]] : f32
+func.func @pow_int_exponent(%x: tensor<4xf32>, %e: tensor<i64>) -> tensor<4xf32> {
+  %y = onnx.Pow %x, %e : (tensor<4xf32>, tensor<i64>) -> tensor<4xf32>
+  return %y : tensor<4xf32>
+}
+
+// -----
+
+// IsInf counts the infinities its attributes select.
+// CHECK-LABEL: func.func @is_inf
+// CHECK: arith.cmpf oeq, %{{.*}}, %[[PINF:.*]] : f32
+// CHECK: arith.cmpf oeq, %{{.*}}, %[[NINF:.*]] : f32
+// CHECK: arith.ori
+// CHECK: ^bb0(%[[X:.*]]: f32, %{{.*}}: i1):
+// CHECK-NEXT: %[[NEG:.*]] = arith.constant 0xFF800000 : f32
+// CHECK-NEXT: arith.cmpf oeq, %[[X]], %[[NEG]] : f32
+// CHECK-NOT: arith.ori
+func.func @is_inf(%x: tensor<4xf32>) -> (tensor<4xi1>, tensor<4xi1>) {
+  %both = onnx.IsInf %x : (tensor<4xf32>) -> tensor<4xi1>
+  %neg = onnx.IsInf %x {detect_positive = 0 : i64} : (tensor<4xf32>) -> tensor<4xi1>
+  return %both, %neg : tensor<4xi1>, tensor<4xi1>
+}

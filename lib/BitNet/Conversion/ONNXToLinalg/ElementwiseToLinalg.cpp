@@ -99,12 +99,39 @@ Value buildScalar(OpBuilder &b, Location loc, Operation *op, ValueRange args,
     return either(arith::MulFOp(), arith::MulIOp());
   if (name == "onnx.Div")
     return either(arith::DivFOp(), arith::DivSIOp());
+  // Variadic ops fold their operands left to right; one operand is itself.
+  auto fold = [&](auto floatTag, auto intTag) -> Value {
+    using FOp = decltype(floatTag);
+    using IOp = decltype(intTag);
+    Value acc = args[0];
+    for (Value v : args.drop_front())
+      acc = isFloat ? Value(FOp::create(b, loc, acc, v))
+                    : Value(IOp::create(b, loc, acc, v));
+    return acc;
+  };
   if (name == "onnx.Max")
-    return either(arith::MaximumFOp(), arith::MaxSIOp());
+    return fold(arith::MaximumFOp(), arith::MaxSIOp());
   if (name == "onnx.Min")
-    return either(arith::MinimumFOp(), arith::MinSIOp());
-  if (name == "onnx.Pow")
-    return fl(math::PowFOp(), args[0], args[1]);
+    return fold(arith::MinimumFOp(), arith::MinSIOp());
+  if (name == "onnx.Sum")
+    return fold(arith::AddFOp(), arith::AddIOp());
+  if (name == "onnx.Mean" && isFloat) {
+    Value sum = fold(arith::AddFOp(), arith::AddIOp());
+    return arith::DivFOp::create(b, loc, sum,
+                                 floatConstant(b, loc, t, double(args.size())));
+  }
+  if (name == "onnx.Pow") {
+    // An integer exponent of a float base is converted; integer bases
+    // have no lowering.
+    if (!isFloat)
+      return {};
+    Value exponent = args[1];
+    if (isa<IntegerType>(exponent.getType()))
+      exponent = arith::SIToFPOp::create(b, loc, t, exponent);
+    else if (exponent.getType() != t)
+      exponent = convertScalar(b, loc, exponent, t);
+    return math::PowFOp::create(b, loc, args[0], exponent);
+  }
   if (name == "onnx.Abs")
     return isFloat ? Value(math::AbsFOp::create(b, loc, args[0]))
                    : Value(math::AbsIOp::create(b, loc, args[0]));
@@ -186,10 +213,18 @@ Value buildScalar(OpBuilder &b, Location loc, Operation *op, ValueRange args,
   if (name == "onnx.IsNaN" && isFloat)
     return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, args[0],
                                  args[0]);
-  if (name == "onnx.IsInf" && isFloat) {
-    Value inf = floatConstant(b, loc, t, INFINITY);
-    return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ,
-                                 math::AbsFOp::create(b, loc, args[0]), inf);
+  if (auto isInf = dyn_cast<bitnet::onnx::IsInfOp>(op); isInf && isFloat) {
+    bool negative = isInf.getDetectNegative().value_or(1) != 0;
+    bool positive = isInf.getDetectPositive().value_or(1) != 0;
+    auto equals = [&](double v) -> Value {
+      return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, args[0],
+                                   floatConstant(b, loc, t, v));
+    };
+    if (negative && positive)
+      return arith::OrIOp::create(b, loc, equals(INFINITY), equals(-INFINITY));
+    if (negative || positive)
+      return equals(positive ? INFINITY : -INFINITY);
+    return arith::ConstantOp::create(b, loc, b.getBoolAttr(false));
   }
   if (name == "onnx.Sign" && isFloat) {
     Value zero = floatConstant(b, loc, t, 0.0);

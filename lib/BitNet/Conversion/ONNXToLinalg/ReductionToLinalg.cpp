@@ -39,21 +39,26 @@ struct ReduceToLinalg : OpRewritePattern<OpTy> {
       return rewriter.notifyMatchFailure(op, "needs ranked float types");
     int64_t rank = dataType.getRank();
     SmallVector<bool> reduced(rank, true);
-    if (op.getAxes()) {
-      std::optional<SmallVector<int64_t>> axes = getConstantInts(op.getAxes());
-      if (!axes)
-        return rewriter.notifyMatchFailure(op, "axes must be constant");
-      if (axes->empty() && op.getNoopWithEmptyAxesOrDefault())
-        return rewriter.notifyMatchFailure(op, "no-op reductions not handled");
-      if (!axes->empty()) {
-        reduced.assign(rank, false);
-        for (int64_t a : *axes) {
-          if (a < 0)
-            a += rank;
-          if (a < 0 || a >= rank)
-            return rewriter.notifyMatchFailure(op, "axis out of range");
-          reduced[a] = true;
-        }
+    // No axes (absent or empty) with noop_with_empty_axes: the identity.
+    std::optional<SmallVector<int64_t>> axes =
+        op.getAxes() ? getConstantInts(op.getAxes())
+                     : std::optional<SmallVector<int64_t>>(SmallVector<int64_t>());
+    if (!axes)
+      return rewriter.notifyMatchFailure(op, "axes must be constant");
+    if (axes->empty() && op.getNoopWithEmptyAxesOrDefault()) {
+      if (op.getData().getType() != op.getType())
+        return rewriter.notifyMatchFailure(op, "no-op reduction changes type");
+      rewriter.replaceOp(op, op.getData());
+      return success();
+    }
+    if (!axes->empty()) {
+      reduced.assign(rank, false);
+      for (int64_t a : *axes) {
+        if (a < 0)
+          a += rank;
+        if (a < 0 || a >= rank)
+          return rewriter.notifyMatchFailure(op, "axis out of range");
+        reduced[a] = true;
       }
     }
     int64_t keptRank = llvm::count(reduced, false);

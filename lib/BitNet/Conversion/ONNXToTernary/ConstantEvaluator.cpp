@@ -252,7 +252,6 @@ double erfOf(double v) { return std::erf(v); }
 double relu(double v) { return std::max(v, 0.0); }
 double sigmoid(double v) { return 1.0 / (1.0 + std::exp(-v)); }
 double isNaN(double v) { return std::isnan(v); }
-double isInf(double v) { return std::isinf(v); }
 double logicalNot(double v) { return v == 0; }
 double bitwiseNot(double v) { return double(~asInt(v)); }
 double add(double a, double b) { return a + b; }
@@ -272,6 +271,15 @@ double less(double a, double b) { return a < b; }
 double lessOrEqual(double a, double b) { return a <= b; }
 double greater(double a, double b) { return a > b; }
 double greaterOrEqual(double a, double b) { return a >= b; }
+
+std::optional<EvaluatedTensor> isInfRule(const RuleInput &r) {
+  bool negative = r.intAttr("detect_negative", 1) != 0;
+  bool positive = r.intAttr("detect_positive", 1) != 0;
+  return mapAll(r, [=](ArrayRef<double> a) {
+    return double(std::isinf(a[0]) && ((a[0] > 0 && positive) ||
+                                        (a[0] < 0 && negative)));
+  });
+}
 
 std::optional<EvaluatedTensor> divRule(const RuleInput &r) {
   if (r.in.size() != 2 || !r.in[0] || !r.in[1])
@@ -368,8 +376,9 @@ std::optional<EvaluatedTensor> reduceRule(const RuleInput &r) {
   const EvaluatedTensor *x = r.operand(0), *axesT = r.operand(1);
   if (!x)
     return std::nullopt;
-  // Empty axes reduce everything, unless noop_with_empty_axes says not to.
-  if (axesT && axesT->values.empty()) {
+  // No axes (absent or empty) reduce everything, unless
+  // noop_with_empty_axes says not to.
+  if (!axesT || axesT->values.empty()) {
     if (r.intAttr("noop_with_empty_axes", 0))
       return *x;
     axesT = nullptr;
@@ -574,7 +583,7 @@ const llvm::StringMap<Rule> &rules() {
       {"onnx.Relu", unaryRule<relu>},
       {"onnx.Sigmoid", unaryRule<sigmoid>},
       {"onnx.IsNaN", unaryRule<isNaN>},
-      {"onnx.IsInf", unaryRule<isInf>},
+      {"onnx.IsInf", isInfRule},
       {"onnx.Not", unaryRule<logicalNot>},
       {"onnx.BitwiseNot", unaryRule<bitwiseNot>},
       {"onnx.Cast", castRule},
