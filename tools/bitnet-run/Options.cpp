@@ -23,7 +23,7 @@ const char *usage() {
          "  --prompt TEXT    prompt text for a byte-level model (vocabulary 256)\n"
          "  -n N             number of tokens to generate (default 16)\n"
          "  --logits FILE    write the prompt's logits as float32 .npy [seq, vocab]\n"
-         "  --threads T      threads for the compiled code (currently only 1)\n"
+         "  --threads T      threads for the ternary kernels (OpenMP; default 1)\n"
          "  --quiet          print only the tokens (and text), no timings\n"
          "  --help           print this help\n"
          "\n"

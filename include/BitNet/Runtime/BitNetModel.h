@@ -89,9 +89,10 @@ BITNET_MODEL_EXPORT void bitnet_model_reset(BitNetModel *model);
  * belongs to the instance and stays valid until its next call. */
 BITNET_MODEL_EXPORT const char *bitnet_model_last_error(const BitNetModel *model);
 
-/* Sets the number of threads used by runs. The compiled code is currently
- * single-threaded: 1 succeeds (returns 0); anything else returns non-zero
- * with an explanation in bitnet_model_last_error. */
+/* Sets the number of threads used by this instance's runs (default 1): the
+ * ternary products run their outputs (and tokens) on OpenMP threads. Returns
+ * 0, or non-zero with an explanation in bitnet_model_last_error for a count
+ * below 1, or above 1 in a library linked without OpenMP. */
 BITNET_MODEL_EXPORT int bitnet_model_set_threads(BitNetModel *model, int threads);
 
 /* Introspection of the compiled graph's signature. The names are the ONNX

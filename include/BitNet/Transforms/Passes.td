@@ -45,4 +45,16 @@ def RejectUnloweredPass : Pass<"bitnet-reject-unlowered"> {
   ];
 }
 
+def ParallelizeKernelsPass : Pass<"bitnet-parallelize-kernels"> {
+  let summary = "Turn the linalg ops marked bitnet.parallel into scf.parallel";
+  let description = [{
+    On buffers: each linalg op carrying `bitnet.parallel` (the ternary
+    product kernels set it) becomes a nest of `scf.parallel` loops over its
+    parallel dimensions; other ops are left for `convert-linalg-to-loops`.
+    `convert-scf-to-openmp` then runs those loops on OpenMP threads, so
+    only the work that pays for a fork is forked.
+  }];
+  let dependentDialects = ["::mlir::scf::SCFDialect"];
+}
+
 #endif // BITNET_TRANSFORMS_PASSES_TD

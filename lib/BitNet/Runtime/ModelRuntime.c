@@ -31,6 +31,11 @@ typedef struct KVSlot {
   BitNetBuffer cache; /* the last present, owned; allocated == NULL when empty */
 } KVSlot;
 
+/* OpenMP runs the kernels' parallel loops when the library links libomp,
+ * as bitnet-opt's libraries do; weak, so that the runtime also links alone
+ * (the runtime tests' fake models), where it stays on one thread. */
+extern void omp_set_num_threads(int) __attribute__((weak));
+
 struct BitNetModel {
   const BitNetModelInfo *info;
   int usable; /* the signature passed validate_signature */
@@ -42,6 +47,7 @@ struct BitNetModel {
   int num_slots;
   KVSlot *slots;
   int64_t length; /* tokens consumed */
+  int threads;    /* OpenMP threads of each run */
   /* Without a KV cache: every token so far, since each run reruns them all. */
   int64_t *history;
   int64_t history_capacity;
@@ -195,6 +201,7 @@ BitNetModel *bitnet_model_create(void) {
   if (!m)
     return NULL;
   m->info = &bitnet_model_info;
+  m->threads = 1;
   m->tokens_input = -1;
   m->logits_output = -1;
   if (validate_signature(m) == 0) {
@@ -305,6 +312,9 @@ static int invoke_graph(BitNetModel *m, const int64_t *ids, int64_t seq) {
     in->sizes[2] = past;
     in->sizes[3] = slot->head_dim;
   }
+  /* The thread count is OpenMP's per calling thread: set it for this run. */
+  if (omp_set_num_threads)
+    omp_set_num_threads(m->threads);
   int rc = bitnet_model_invoke(m->inputs, m->outputs);
   int64_t logits_sizes[3] = {1, seq, m->vocab};
   if (rc != 0)
@@ -422,9 +432,10 @@ int bitnet_model_set_threads(BitNetModel *m, int threads) {
     return 1;
   if (threads < 1)
     return fail(m, "the thread count must be at least 1, not %d", threads);
-  if (threads > 1)
-    return fail(m, "the compiled code is single-threaded; %d threads are not supported yet",
+  if (threads > 1 && !omp_set_num_threads)
+    return fail(m, "this model library was linked without OpenMP; %d threads are not available",
                 threads);
+  m->threads = threads;
   succeed(m);
   return 0;
 }

@@ -2,6 +2,7 @@
 
 #include "TernaryKernels.h"
 
+#include "BitNet/Support/KernelAttributes.h"
 #include "BitNet/Support/TernaryPacking.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -297,7 +298,7 @@ Value mlir::bitnet::buildVectorTernaryProduct(OpBuilder &b, Location loc,
     maps.push_back(perToken);
   }
   maps.push_back(out);
-  return linalg::GenericOp::create(
+  auto product = linalg::GenericOp::create(
              b, loc, init.getType(), inputs, ValueRange{init}, maps,
              ArrayRef{utils::IteratorType::parallel,
                       utils::IteratorType::parallel},
@@ -316,6 +317,9 @@ Value mlir::bitnet::buildVectorTernaryProduct(OpBuilder &b, Location loc,
                  sum = scalarTailSum(nb, nl, packed, q, row, t,
                                      chunks * kChunkBytes, bytesPerRow, sum);
                linalg::YieldOp::create(nb, nl, sum);
-             })
-      .getResult(0);
+             });
+  // Outputs (and tokens) are independent: the back end may run them on
+  // threads.
+  product->setAttr(kParallelKernelAttrName, b.getUnitAttr());
+  return product.getResult(0);
 }

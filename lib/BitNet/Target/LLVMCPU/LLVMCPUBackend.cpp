@@ -44,7 +44,10 @@ void LLVMCPUBackend::buildCodegenPipeline(OpPassManager &pm) const {
   bufferization::buildBufferDeallocationPipeline(pm);
   pm.addPass(createConvertBufferizationToMemRefPass());
   pm.addPass(createLowerMemRefCopyPass());
+  // Kernels marked parallel go to OpenMP; everything else stays sequential.
+  pm.addPass(createParallelizeKernelsPass());
   pm.addPass(createConvertLinalgToLoopsPass());
+  pm.addPass(createConvertSCFToOpenMPPass());
   pm.addPass(createLoopInvariantCodeMotionPass());
 
   pm.addPass(memref::createExpandStridedMetadataPass());
@@ -55,6 +58,7 @@ void LLVMCPUBackend::buildCodegenPipeline(OpPassManager &pm) const {
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(createConvertOpenMPToLLVMPass());
   pm.addPass(createConvertToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
   pm.addPass(createCanonicalizerPass());

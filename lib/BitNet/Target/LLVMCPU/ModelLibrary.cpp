@@ -296,6 +296,15 @@ LogicalResult bitnet::emitModelLibrary(ModuleOp module,
     args.push_back("--target=" + target.triple);
   args.push_back(object);
   args.append(sources.begin(), sources.end());
+  // The kernels' parallel loops call LLVM's OpenMP runtime (__kmpc_*).
+  SmallString<128> libomp(BITNET_OPENMP_LIBRARY_DIR);
+  llvm::sys::path::append(libomp, "libomp.so");
+  if (!llvm::sys::fs::exists(libomp))
+    return module.emitError() << "cannot link the model library: no OpenMP "
+                                 "runtime at '"
+                              << libomp << "' (install libomp-22-dev)";
+  args.append({std::string("-L") + BITNET_OPENMP_LIBRARY_DIR, "-lomp",
+               std::string("-Wl,-rpath,") + BITNET_OPENMP_LIBRARY_DIR});
   args.append({"-Wl,--version-script=" + exports, "-lm", "-o",
                std::string(tempOutput)});
   SmallVector<StringRef> argRefs(args.begin(), args.end());

@@ -1,0 +1,48 @@
+//===- ParallelizeKernels.cpp - the big loops in parallel, only those -----===//
+//
+// A decode step runs hundreds of small ops, for which forking threads
+// costs more than it saves; the ternary products are where the time goes.
+// Kernels mark their linalg op `bitnet.parallel`; on buffers, this pass
+// turns exactly those into scf.parallel loops (which convert-scf-to-openmp
+// makes OpenMP work-sharing loops) and leaves every other op to the
+// sequential lowering.
+//
+//===----------------------------------------------------------------------===//
+
+#include "BitNet/Transforms/Passes.h"
+#include "BitNet/Support/KernelAttributes.h"
+
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+
+namespace mlir::bitnet {
+#define GEN_PASS_DEF_PARALLELIZEKERNELSPASS
+#include "BitNet/Transforms/Passes.h.inc"
+} // namespace mlir::bitnet
+
+using namespace mlir;
+
+namespace {
+
+struct ParallelizeKernelsPass
+    : bitnet::impl::ParallelizeKernelsPassBase<ParallelizeKernelsPass> {
+  void runOnOperation() override {
+    SmallVector<linalg::LinalgOp> kernels;
+    getOperation()->walk([&](linalg::LinalgOp op) {
+      if (op->hasAttr(bitnet::kParallelKernelAttrName) &&
+          op.hasPureBufferSemantics())
+        kernels.push_back(op);
+    });
+    IRRewriter rewriter(&getContext());
+    for (linalg::LinalgOp op : kernels) {
+      rewriter.setInsertionPoint(op);
+      if (failed(linalg::linalgOpToParallelLoops(rewriter, op))) {
+        op->emitError("cannot be turned into parallel loops");
+        return signalPassFailure();
+      }
+      rewriter.eraseOp(op);
+    }
+  }
+};
+
+} // namespace
