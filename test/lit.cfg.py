@@ -41,6 +41,8 @@ config.substitutions.append(
     ("%mlir_runner_utils", os.path.join(llvm_lib_dir, "libmlir_runner_utils.so")))
 config.substitutions.append(
     ("%mlir_c_runner_utils", os.path.join(llvm_lib_dir, "libmlir_c_runner_utils.so")))
+# The ternary kernels run on OpenMP threads: JIT runs load LLVM's libomp.
+config.substitutions.append(("%libomp", os.path.join(llvm_lib_dir, "libomp.so")))
 
 tool_dirs = [config.bitnet_tools_dir, config.llvm_tools_dir]
 llvm_config.add_tool_substitutions(

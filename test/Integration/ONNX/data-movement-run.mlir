@@ -3,7 +3,7 @@
 // dynamic dims, so the run-time size computations are what is exercised.
 //
 // RUN: bitnet-opt %s --convert-onnx-to-linalg --bitnet-cpu-pipeline \
-// RUN:   | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils \
+// RUN:   | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils,%libomp \
 // RUN:   | FileCheck %s
 
 func.func private @printMemrefF32(tensor<*xf32> {bufferization.access = "read"})

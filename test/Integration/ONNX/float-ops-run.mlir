@@ -2,7 +2,7 @@
 // worked out by hand.
 //
 // RUN: bitnet-opt %s --convert-onnx-to-linalg --bitnet-cpu-pipeline \
-// RUN:   | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils \
+// RUN:   | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils,%libomp \
 // RUN:   | FileCheck %s
 
 func.func private @printMemrefF32(tensor<*xf32>)

@@ -4,7 +4,7 @@
 // rescale may differ from numpy's in the last bit.
 //
 // RUN: bitnet-opt %s --bitnet-cpu-pipeline \
-// RUN:   | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils \
+// RUN:   | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils,%libomp \
 // RUN:   | FileCheck %s
 
 func.func private @printMemrefF32(tensor<*xf32>)

@@ -4,13 +4,13 @@
 // the second token is all -128 against a row of +1 trits, the extreme sum.
 //
 // RUN: sed 's/KERNEL/loops/' %s | bitnet-opt --bitnet-cpu-pipeline \
-// RUN:   | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils \
+// RUN:   | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils,%libomp \
 // RUN:   | FileCheck %s
 // RUN: sed 's/KERNEL/dot/' %s | bitnet-opt --bitnet-cpu-pipeline \
-// RUN:   | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils \
+// RUN:   | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils,%libomp \
 // RUN:   | FileCheck %s
 // RUN: sed 's/KERNEL/addsub/' %s | bitnet-opt --bitnet-cpu-pipeline \
-// RUN:   | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils \
+// RUN:   | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils,%libomp \
 // RUN:   | FileCheck %s
 
 module attributes {bitnet.ternary_kernel = "KERNEL"} {

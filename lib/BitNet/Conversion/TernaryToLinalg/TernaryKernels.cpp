@@ -166,24 +166,33 @@ std::pair<Value, Value> readChunk(OpBuilder &b, Location loc, Value packed,
   return {bytes, x};
 }
 
+using ChunkStep = Value (*)(OpBuilder &, Location, Value acc, Value fields,
+                            Value x);
+
+/// acc through chunks [first, last) of row `n` against token `t`.
+Value sumChunks(OpBuilder &b, Location loc, Value packed, Value xPerm, Value n,
+                Value t, Value first, Value last, Value init, ChunkStep step) {
+  return scf::ForOp::create(
+             b, loc, first, last, index(b, loc, 1), ValueRange{init},
+             [&](OpBuilder &nb, Location nl, Value c, ValueRange iter) {
+               auto [bytes, x] = readChunk(nb, nl, packed, xPerm, n, t, c);
+               Value fields = decodeFields(nb, nl, bytes);
+               scf::YieldOp::create(nb, nl, step(nb, nl, iter[0], fields, x));
+             })
+      .getResult(0);
+}
+
 /// The vector part of one (t, n) sum: chunks [0, chunks) as an i32 scalar.
 Value vectorRowSum(OpBuilder &b, Location loc, Value packed, Value xPerm,
                    Value n, Value t, int64_t chunks, TernaryKernel kind) {
   if (kind == TernaryKernel::Dot) {
     auto i32x16 = VectorType::get({16}, b.getI32Type());
-    Value acc = scf::ForOp::create(
-                    b, loc, index(b, loc, 0), index(b, loc, chunks),
-                    index(b, loc, 1), ValueRange{splat(b, loc, i32x16, 0)},
-                    [&](OpBuilder &nb, Location nl, Value c, ValueRange iter) {
-                      auto [bytes, x] =
-                          readChunk(nb, nl, packed, xPerm, n, t, c);
-                      Value fields = decodeFields(nb, nl, bytes);
-                      scf::YieldOp::create(
-                          nb, nl, dotChunk(nb, nl, iter[0], fields, x));
-                    })
-                    .getResult(0);
+    Value acc = sumChunks(b, loc, packed, xPerm, n, t, index(b, loc, 0),
+                          index(b, loc, chunks), splat(b, loc, i32x16, 0),
+                          dotChunk);
     return vector::ReductionOp::create(b, loc, vector::CombiningKind::ADD, acc);
   }
+  // i16 sums per block of chunks, widened into i32 between blocks.
   auto i16x64 = VectorType::get({kChunkTrits}, b.getI16Type());
   auto i32x64 = VectorType::get({kChunkTrits}, b.getI32Type());
   int64_t blocks = (chunks + kChunksPerI16Block - 1) / kChunksPerI16Block;
@@ -199,18 +208,8 @@ Value vectorRowSum(OpBuilder &b, Location loc, Value packed, Value xPerm,
                 arith::AddIOp::create(ob, ol, first,
                                       index(ob, ol, kChunksPerI16Block)),
                 index(ob, ol, chunks));
-            Value acc16 =
-                scf::ForOp::create(
-                    ob, ol, first, last, index(ob, ol, 1),
-                    ValueRange{splat(ob, ol, i16x64, 0)},
-                    [&](OpBuilder &nb, Location nl, Value c, ValueRange iter) {
-                      auto [bytes, x] =
-                          readChunk(nb, nl, packed, xPerm, n, t, c);
-                      Value fields = decodeFields(nb, nl, bytes);
-                      scf::YieldOp::create(
-                          nb, nl, addSubChunk(nb, nl, iter[0], fields, x));
-                    })
-                    .getResult(0);
+            Value acc16 = sumChunks(ob, ol, packed, xPerm, n, t, first, last,
+                                    splat(ob, ol, i16x64, 0), addSubChunk);
             Value widened = arith::ExtSIOp::create(ob, ol, i32x64, acc16);
             scf::YieldOp::create(
                 ob, ol, Value(arith::AddIOp::create(ob, ol, outer[0], widened)));
