@@ -31,10 +31,12 @@ typedef struct KVSlot {
   BitNetBuffer cache; /* the last present, owned; allocated == NULL when empty */
 } KVSlot;
 
-/* OpenMP runs the kernels' parallel loops when the library links libomp,
- * as bitnet-opt's libraries do; weak, so that the runtime also links alone
- * (the runtime tests' fake models), where it stays on one thread. */
-extern void omp_set_num_threads(int) __attribute__((weak));
+/* Sets the OpenMP thread count of the kernels (OpenMPThreads.c, linked into
+ * bitnet-opt's libraries with libomp). Weak and hidden: a library built from
+ * this file alone (the runtime tests' fake models) has none, and runs on one
+ * thread. */
+extern void bitnet_runtime_set_openmp_threads(int threads)
+    __attribute__((weak, visibility("hidden")));
 
 struct BitNetModel {
   const BitNetModelInfo *info;
@@ -313,8 +315,8 @@ static int invoke_graph(BitNetModel *m, const int64_t *ids, int64_t seq) {
     in->sizes[3] = slot->head_dim;
   }
   /* The thread count is OpenMP's per calling thread: set it for this run. */
-  if (omp_set_num_threads)
-    omp_set_num_threads(m->threads);
+  if (bitnet_runtime_set_openmp_threads)
+    bitnet_runtime_set_openmp_threads(m->threads);
   int rc = bitnet_model_invoke(m->inputs, m->outputs);
   int64_t logits_sizes[3] = {1, seq, m->vocab};
   if (rc != 0)
@@ -432,7 +434,7 @@ int bitnet_model_set_threads(BitNetModel *m, int threads) {
     return 1;
   if (threads < 1)
     return fail(m, "the thread count must be at least 1, not %d", threads);
-  if (threads > 1 && !omp_set_num_threads)
+  if (threads > 1 && !bitnet_runtime_set_openmp_threads)
     return fail(m, "this model library was linked without OpenMP; %d threads are not available",
                 threads);
   m->threads = threads;
