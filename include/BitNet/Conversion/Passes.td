@@ -71,14 +71,19 @@ def ConvertONNXToLinalgPass : Pass<"convert-onnx-to-linalg"> {
     dialects. Element-wise ops become one `linalg.generic` each, with
     ONNX's (numpy's) broadcasting: an operand dimension that is statically 1
     against a larger result dimension is broadcast; dynamic dimensions are
-    taken to match, as exported models guarantee. Ops not lowered yet stay
-    as they are, so the pass can run on any module.
+    taken to match, as exported models guarantee. MatMuls by compile-time
+    f32 weights become row dot products over W = B^T (16-lane FMAs, one
+    parallel element per output; a tied head reads the embedding table in
+    place). Ops not lowered yet stay as they are, so the pass can run on any
+    module.
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
     "::mlir::linalg::LinalgDialect",
     "::mlir::math::MathDialect",
-    "::mlir::tensor::TensorDialect"
+    "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect",
+    "::mlir::vector::VectorDialect"
   ];
 }
 

@@ -42,3 +42,40 @@ func.func @softmax(%x: tensor<?x8xf32>) -> tensor<?x8xf32> {
   %y = onnx.Softmax %x {axis = -1 : i64} : (tensor<?x8xf32>) -> tensor<?x8xf32>
   return %y : tensor<?x8xf32>
 }
+
+// -----
+
+// A MatMul by compile-time weights reads them as rows W = B^T: one parallel
+// element per output, a 16-lane FMA loop over K and a scalar tail (K = 20).
+// The transpose of a constant is read in place: W is the constant itself
+// (the transpose, lowered first by the walk, is dead and folds away).
+// CHECK-LABEL: func.func @tied_head_rows
+// CHECK-SAME: (%[[X:.*]]: tensor<1x?x20xf32>)
+// CHECK: %[[E:.*]] = arith.constant {{.*}} : tensor<3x20xf32>
+// CHECK: %[[X2:.*]] = tensor.collapse_shape %[[X]] {{\[\[}}0, 1], [2]]
+// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel"]{{.*}} attrs = {bitnet.parallel}
+// CHECK: scf.for
+// CHECK: vector.transfer_read %[[X2]]
+// CHECK: vector.transfer_read %[[E]]
+// CHECK: vector.fma
+// CHECK: vector.reduction <add>
+// CHECK: scf.for %{{.*}} = %c16 to %c20
+// CHECK: tensor.expand_shape
+func.func @tied_head_rows(%x: tensor<1x?x20xf32>) -> tensor<1x?x3xf32> {
+  %e = arith.constant dense<0.5> : tensor<3x20xf32>
+  %w = onnx.Transpose %e {perm = [1, 0]} : (tensor<3x20xf32>) -> tensor<20x3xf32>
+  %y = onnx.MatMul %x, %w : (tensor<1x?x20xf32>, tensor<20x3xf32>) -> tensor<1x?x3xf32>
+  return %y : tensor<1x?x3xf32>
+}
+
+// -----
+
+// A constant B is transposed once, at compile time.
+// CHECK-LABEL: func.func @constant_weights
+// CHECK: arith.constant dense<{{\[\[}}1.000000e+00, 3.000000e+00], [2.000000e+00, 4.000000e+00]]> : tensor<2x2xf32>
+// CHECK: linalg.generic {{.*}} attrs = {bitnet.parallel}
+func.func @constant_weights(%x: tensor<4x2xf32>) -> tensor<4x2xf32> {
+  %b = arith.constant dense<[[1.0, 2.0], [3.0, 4.0]]> : tensor<2x2xf32>
+  %y = onnx.MatMul %x, %b : (tensor<4x2xf32>, tensor<2x2xf32>) -> tensor<4x2xf32>
+  return %y : tensor<4x2xf32>
+}

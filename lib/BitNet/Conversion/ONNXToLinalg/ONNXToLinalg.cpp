@@ -6,6 +6,8 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Transforms/WalkPatternRewriteDriver.h"
 
@@ -26,6 +28,7 @@ struct ConvertONNXToLinalgPass
     bitnet::populateElementwiseToLinalgPatterns(patterns);
     bitnet::populateReductionToLinalgPatterns(patterns);
     bitnet::populateShapeToTensorPatterns(patterns);
+    bitnet::populateWeightMatMulToVectorPatterns(patterns);
     // Each op is rewritten once, in place: no fixpoint is needed.
     walkAndApplyPatterns(getOperation(), std::move(patterns));
   }

@@ -17,6 +17,9 @@ void populateDataMovementToLinalgPatterns(RewritePatternSet &patterns);
 void populateElementwiseToLinalgPatterns(RewritePatternSet &patterns);
 void populateReductionToLinalgPatterns(RewritePatternSet &patterns);
 void populateShapeToTensorPatterns(RewritePatternSet &patterns);
+/// MatMuls by compile-time weights as row dot products (benefit 2: before
+/// the generic MatMul lowering).
+void populateWeightMatMulToVectorPatterns(RewritePatternSet &patterns);
 
 } // namespace mlir::bitnet
 

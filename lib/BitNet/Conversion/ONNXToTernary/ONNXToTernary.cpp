@@ -189,7 +189,12 @@ struct ConvertONNXToTernaryPass
     if (!ternaryWeights) {
       matmul.emitRemark(nodePrefix(matmul))
           << "weights are not ternary (" << why << "); the layer stays a float matmul";
-      if (!matchPattern(matmul.getB(), m_Constant())) {
+      // The transpose of a constant (a head tied to the embedding) stays,
+      // so that the lowering reads the table itself rather than a copy.
+      auto transpose = matmul.getB().getDefiningOp<onnx::TransposeOp>();
+      bool transposedConstant =
+          transpose && matchPattern(transpose.getData(), m_Constant());
+      if (!matchPattern(matmul.getB(), m_Constant()) && !transposedConstant) {
         Value folded = arith::ConstantOp::create(
             rewriter, loc,
             cast<TypedAttr>(buildFloatConstant(weightType, *weights)));

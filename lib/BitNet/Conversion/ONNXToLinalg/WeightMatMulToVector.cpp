@@ -1,0 +1,216 @@
+//===- WeightMatMulToVector.cpp - float MatMuls by compile-time weights ---===//
+//
+// The float layers left after BitLinear recognition whose weights are known
+// (the head above all, a GEMV over the vocabulary at decode) read their
+// weights as rows: y[t, n] = dot(x[t, :], W[n, :]) with W = B^T, 16 lanes at
+// a time, each output computed by one (parallel) linalg element. Rows are
+// contiguous, so the weights stream from memory in order. Where B is the
+// transpose of a constant (a tied head over the embedding table), W is that
+// constant itself, read in place; otherwise B is transposed once here.
+//
+//===----------------------------------------------------------------------===//
+
+#include "PopulatePatterns.h"
+
+#include "BitNet/Dialect/ONNX/IR/ONNXOps.h"
+#include "BitNet/Support/ElementsStorage.h"
+#include "BitNet/Support/KernelAttributes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/PatternMatch.h"
+
+#include <cstring>
+
+using namespace mlir;
+using namespace mlir::bitnet;
+namespace onnx = mlir::bitnet::onnx;
+
+namespace {
+
+constexpr int64_t kLanes = 16;
+
+Value index(OpBuilder &b, Location loc, int64_t v) {
+  return arith::ConstantIndexOp::create(b, loc, v);
+}
+
+/// The f32 elements of a constant, dense or resource; empty if neither.
+std::vector<float> readFloats(ElementsAttr attr) {
+  std::vector<float> values;
+  if (auto dense = dyn_cast<DenseElementsAttr>(attr)) {
+    for (APFloat v : dense.getValues<APFloat>())
+      values.push_back(v.convertToFloat());
+    return values;
+  }
+  auto resource = dyn_cast<DenseResourceElementsAttr>(attr);
+  if (!resource)
+    return values;
+  ArrayRef<char> raw = resource.getData();
+  if (raw.size() != size_t(attr.getNumElements()) * sizeof(float))
+    return values;
+  values.resize(attr.getNumElements());
+  std::memcpy(values.data(), raw.data(), raw.size());
+  return values;
+}
+
+/// W = B^T as an [N, K] value: the constant under a Transpose of B, or a
+/// transposed copy of constant B; null when B is not known.
+Value weightRows(PatternRewriter &rewriter, Location loc, Value b) {
+  auto bType = cast<RankedTensorType>(b.getType());
+  if (auto t = b.getDefiningOp<onnx::TransposeOp>()) {
+    auto perm = t.getPerm();
+    bool swaps = !perm || (perm->size() == 2 &&
+                           cast<IntegerAttr>((*perm)[0]).getInt() == 1);
+    if (swaps && matchPattern(t.getData(), m_Constant()))
+      return t.getData();
+  }
+  // The walk may have lowered the Transpose already.
+  if (auto t = b.getDefiningOp<linalg::TransposeOp>())
+    if (t.getPermutation() == ArrayRef<int64_t>{1, 0} &&
+        matchPattern(t.getInput(), m_Constant()))
+      return t.getInput();
+  ElementsAttr attr;
+  if (!matchPattern(b, m_Constant(&attr)))
+    return {};
+  std::vector<float> values = readFloats(attr);
+  int64_t k = bType.getDimSize(0), n = bType.getDimSize(1);
+  if (int64_t(values.size()) != k * n)
+    return {};
+  std::vector<float> rows(values.size());
+  for (int64_t i = 0; i < k; ++i)
+    for (int64_t j = 0; j < n; ++j)
+      rows[j * k + i] = values[i * n + j];
+  auto type = RankedTensorType::get({n, k}, bType.getElementType());
+  ElementsAttr transposed = buildElementsAttr(
+      type,
+      ArrayRef<char>(reinterpret_cast<const char *>(rows.data()),
+                     rows.size() * sizeof(float)),
+      "weight_rows");
+  return arith::ConstantOp::create(rewriter, loc, cast<TypedAttr>(transposed));
+}
+
+/// sum over k of x[t, k] * w[n, k]: 16-lane FMAs, then the scalar tail.
+Value rowDot(OpBuilder &b, Location loc, Value x, Value w, Value t, Value n,
+             int64_t k) {
+  Type f32 = b.getF32Type();
+  auto vec = VectorType::get({kLanes}, f32);
+  int64_t chunks = k / kLanes;
+  Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
+  Value sum = zero;
+  if (chunks) {
+    Value init = arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(vec, b.getF32FloatAttr(0.0f)));
+    Value acc =
+        scf::ForOp::create(
+            b, loc, index(b, loc, 0), index(b, loc, chunks), index(b, loc, 1),
+            ValueRange{init},
+            [&](OpBuilder &nb, Location nl, Value c, ValueRange iter) {
+              Value offset =
+                  arith::MulIOp::create(nb, nl, c, index(nb, nl, kLanes));
+              Value xs = vector::TransferReadOp::create(
+                  nb, nl, vec, x, ValueRange{t, offset}, zero,
+                  ArrayRef<bool>{true});
+              Value ws = vector::TransferReadOp::create(
+                  nb, nl, vec, w, ValueRange{n, offset}, zero,
+                  ArrayRef<bool>{true});
+              scf::YieldOp::create(
+                  nb, nl, Value(vector::FMAOp::create(nb, nl, xs, ws, iter[0])));
+            })
+            .getResult(0);
+    sum = vector::ReductionOp::create(b, loc, vector::CombiningKind::ADD, acc);
+  }
+  if (chunks * kLanes == k)
+    return sum;
+  return scf::ForOp::create(
+             b, loc, index(b, loc, chunks * kLanes), index(b, loc, k),
+             index(b, loc, 1), ValueRange{sum},
+             [&](OpBuilder &nb, Location nl, Value i, ValueRange iter) {
+               Value xi = tensor::ExtractOp::create(nb, nl, x, ValueRange{t, i});
+               Value wi = tensor::ExtractOp::create(nb, nl, w, ValueRange{n, i});
+               Value p = arith::MulFOp::create(nb, nl, xi, wi);
+               scf::YieldOp::create(
+                   nb, nl, Value(arith::AddFOp::create(nb, nl, iter[0], p)));
+             })
+      .getResult(0);
+}
+
+/// y = x @ B for f32 x [..., K] and compile-time B [K, N].
+struct WeightMatMulToVector : OpRewritePattern<onnx::MatMulOp> {
+  WeightMatMulToVector(MLIRContext *context)
+      : OpRewritePattern(context, /*benefit=*/2) {}
+
+  LogicalResult matchAndRewrite(onnx::MatMulOp op,
+                                PatternRewriter &rewriter) const override {
+    auto aType = dyn_cast<RankedTensorType>(op.getA().getType());
+    auto bType = dyn_cast<RankedTensorType>(op.getB().getType());
+    auto yType = dyn_cast<RankedTensorType>(op.getType());
+    if (!aType || !bType || !yType || aType.getRank() < 2 ||
+        bType.getRank() != 2 || !bType.hasStaticShape() ||
+        !aType.getElementType().isF32() || !bType.getElementType().isF32() ||
+        !yType.getElementType().isF32() || yType.getRank() != aType.getRank() ||
+        aType.getShape().back() != bType.getDimSize(0))
+      return rewriter.notifyMatchFailure(op, "needs f32 x [..., K], B [K, N]");
+    Location loc = op.getLoc();
+    Value w = weightRows(rewriter, loc, op.getB());
+    if (!w)
+      return rewriter.notifyMatchFailure(op, "B is not known at compile time");
+    int64_t k = bType.getDimSize(0), n = bType.getDimSize(1);
+
+    // [..., K] as [T, K]; the result [T, N] back as [..., N].
+    int64_t rank = aType.getRank();
+    ReassociationIndices leading;
+    for (int64_t i = 0; i + 1 < rank; ++i)
+      leading.push_back(i);
+    SmallVector<ReassociationIndices> groups = {leading, {rank - 1}};
+    Value x = rank == 2 ? op.getA()
+                        : Value(tensor::CollapseShapeOp::create(
+                              rewriter, loc, op.getA(), groups));
+    auto xType = cast<RankedTensorType>(x.getType());
+    int64_t tokens = xType.getDimSize(0);
+    SmallVector<Value> dynamic;
+    if (ShapedType::isDynamic(tokens))
+      dynamic.push_back(tensor::DimOp::create(rewriter, loc, x, 0));
+    Value init = tensor::EmptyOp::create(
+        rewriter, loc, ArrayRef<int64_t>{tokens, n}, rewriter.getF32Type(),
+        dynamic);
+    auto product = linalg::GenericOp::create(
+        rewriter, loc, init.getType(), ValueRange{}, ValueRange{init},
+        SmallVector<AffineMap>{
+            AffineMap::getMultiDimIdentityMap(2, rewriter.getContext())},
+        SmallVector<utils::IteratorType>(2, utils::IteratorType::parallel),
+        [&](OpBuilder &b, Location l, ValueRange) {
+          Value t = linalg::IndexOp::create(b, l, 0);
+          Value row = linalg::IndexOp::create(b, l, 1);
+          linalg::YieldOp::create(b, l, rowDot(b, l, x, w, t, row, k));
+        });
+    product->setAttr(kParallelKernelAttrName, rewriter.getUnitAttr());
+    Value y = product.getResult(0);
+    if (rank > 2) {
+      SmallVector<OpFoldResult> sizes;
+      for (int64_t i = 0; i + 1 < rank; ++i)
+        sizes.push_back(tensor::getMixedSize(rewriter, loc, op.getA(), i));
+      sizes.push_back(rewriter.getIndexAttr(n));
+      SmallVector<int64_t> shape(aType.getShape());
+      shape.back() = n;
+      y = tensor::ExpandShapeOp::create(
+          rewriter, loc, RankedTensorType::get(shape, rewriter.getF32Type()), y,
+          groups, sizes);
+    }
+    if (y.getType() != yType)
+      y = tensor::CastOp::create(rewriter, loc, yType, y);
+    rewriter.replaceOp(op, y);
+    return success();
+  }
+};
+
+} // namespace
+
+void mlir::bitnet::populateWeightMatMulToVectorPatterns(
+    RewritePatternSet &patterns) {
+  patterns.add<WeightMatMulToVector>(patterns.getContext());
+}
