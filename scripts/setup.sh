@@ -12,9 +12,11 @@ VENV="${VENV:-$ROOT/.venv}"
 
 APT_PACKAGES=(
   cmake ninja-build g++ git
-  llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools clang-22
+  llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools clang-22 libomp-22-dev
   libonnx-dev protobuf-compiler libprotobuf-dev
   python3 python3-venv
+  # torch 1.13 and ONNX for Debian's /usr/bin/python3: the oldest exporter the tests run.
+  python3-torch python3-onnx python3-numpy
 )
 
 say() { printf '\033[1m== %s\033[0m\n' "$*"; }
@@ -34,29 +36,52 @@ install_apt_packages() {
     "${missing[@]}" >/dev/null
 }
 
-# One interpreter, chosen deliberately: Debian's, in a virtualenv of our own.
-install_python_packages() {
-  if [ ! -x "$VENV/bin/python" ]; then
-    say "python: creating $VENV"
-    /usr/bin/python3 -m venv "$VENV"
+# The interpreters of python/, all Debian's CPython 3.11:
+#   .venv            torch 2.5.1 + onnxruntime: the exporter, the tests (requirements.txt,
+#                    requirements-nodeps.txt)
+#   .venv-torch215   torch 2.15 (dynamo exporter) + transformers 5.23 (HF BitNet)
+#                    (requirements-torch215-nodeps.txt); used by the exporter tests
+#   /usr/bin/python3 with Debian's python3-torch (1.13) and python3-onnx: the oldest exporter
+VENV_TORCH215="${VENV_TORCH215:-$ROOT/.venv-torch215}"
+
+# pip-installs requirement files (with --no-deps for *-nodeps.txt) into a venv, skipped
+# when a stamp in the venv records the same file contents.
+install_venv() {
+  local venv="$1"
+  shift
+  if [ ! -x "$venv/bin/python" ]; then
+    say "python: creating $venv"
+    /usr/bin/python3 -m venv "$venv"
   fi
-  local stamp="$VENV/.bitnet-requirements"
-  local want files
-  files=$(find "$ROOT/python" -maxdepth 1 -name 'requirements*.txt' 2>/dev/null | sort || true)
-  want="$(cat /dev/null $files | sha256sum | cut -d' ' -f1)"
+  local stamp="$venv/.bitnet-requirements"
+  local want
+  want="$(cat /dev/null "$@" | sha256sum | cut -d' ' -f1)"
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
     return
   fi
-  say "python: installing python/requirements*.txt"
-  "$VENV/bin/python" -m pip install -q --upgrade pip
-  if [ -f "$ROOT/python/requirements.txt" ]; then
-    "$VENV/bin/python" -m pip install -q -r "$ROOT/python/requirements.txt"
-  fi
-  # Wheels whose declared dependencies we do not want (torch's CUDA stack).
-  if [ -f "$ROOT/python/requirements-nodeps.txt" ]; then
-    "$VENV/bin/python" -m pip install -q --no-deps -r "$ROOT/python/requirements-nodeps.txt"
-  fi
+  say "python: installing $* into $venv"
+  "$venv/bin/python" -m pip install -q --upgrade pip
+  local f
+  for f in "$@"; do
+    case "$f" in
+      # Wheels whose declared dependencies we do not want (torch's CUDA stack).
+      *-nodeps.txt) "$venv/bin/python" -m pip install -q --no-deps -r "$f" ;;
+      *) "$venv/bin/python" -m pip install -q -r "$f" ;;
+    esac
+  done
   echo "$want" >"$stamp"
+}
+
+install_python_packages() {
+  local files=()
+  local f
+  for f in requirements.txt requirements-nodeps.txt; do
+    [ -f "$ROOT/python/$f" ] && files+=("$ROOT/python/$f")
+  done
+  install_venv "$VENV" "${files[@]}"
+  if [ -f "$ROOT/python/requirements-torch215-nodeps.txt" ]; then
+    install_venv "$VENV_TORCH215" "$ROOT/python/requirements-torch215-nodeps.txt"
+  fi
 }
 
 configure_and_build() {

@@ -142,9 +142,12 @@ class BitNetForCausalLM(nn.Module):
 
 def build_model(cfg: BitNetConfig, seed: int = 0) -> BitNetForCausalLM:
     """Training-form model (latent FP32 weights) with deterministic weights."""
-    with torch.device("meta"):  # skip torch's default init (slow for the 2B config)
+    if hasattr(torch.device("cpu"), "__enter__"):  # torch >= 2.0
+        with torch.device("meta"):  # skip torch's default init (slow for the 2B config)
+            m = BitNetForCausalLM(cfg)
+        m.to_empty(device="cpu")
+    else:  # torch 1.13: no device context manager
         m = BitNetForCausalLM(cfg)
-    m.to_empty(device="cpu")
     return m.init_weights(seed).eval()
 
 
