@@ -57,4 +57,17 @@ def ParallelizeKernelsPass : Pass<"bitnet-parallelize-kernels"> {
   let dependentDialects = ["::mlir::scf::SCFDialect"];
 }
 
+def OpReportPass : Pass<"bitnet-op-report-table", "::mlir::ModuleOp"> {
+  let summary = "Print, per linear layer and in total, what one token costs";
+  let description = [{
+    On IR after ternary recognition (`--bitnet-op-report` runs the passes
+    before it): per `ternary.bitlinear` the int8 additions (one per non-zero
+    trit), the rescaling multiplications (one per output) and the packed
+    weight bytes; per float MatMul by constant weights, its multiply-adds
+    and bytes. Totals come with the 7 nm energy estimate of the BitNet
+    papers and the same figures for an FP16 model of the same shape. The
+    module is not changed.
+  }];
+}
+
 #endif // BITNET_TRANSFORMS_PASSES_TD

@@ -70,6 +70,18 @@ void mlir::bitnet::registerBitNetPipelines() {
         buildONNXToTensorPipeline(pm, options.batchSize);
       });
   PassPipelineRegistration<ModelPipelineOptions>(
+      "bitnet-op-report",
+      "Recognize the model's BitNet layers and print what one token costs "
+      "(additions, multiplications, weight bytes, energy against FP16)",
+      [](OpPassManager &pm, const ModelPipelineOptions &options) {
+        pm.addPass(onnx::createONNXEliminateSTEPass());
+        onnx::ONNXInferShapesPassOptions shapes;
+        shapes.batchSize = options.batchSize;
+        pm.addPass(onnx::createONNXInferShapesPass(shapes));
+        pm.addPass(createConvertONNXToTernaryPass());
+        pm.addPass(createOpReportPass());
+      });
+  PassPipelineRegistration<ModelPipelineOptions>(
       "bitnet-compile-cpu",
       "The whole compiler: imported onnx IR to the LLVM dialect for a CPU",
       [](OpPassManager &pm, const ModelPipelineOptions &options) {
