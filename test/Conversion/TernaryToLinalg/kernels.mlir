@@ -6,15 +6,15 @@
 // RUN: bitnet-opt %s -convert-ternary-to-linalg | FileCheck %s --check-prefix=ADDSUB
 // RUN: not bitnet-opt %s -convert-ternary-to-linalg=kernel=fast 2>&1 | FileCheck %s --check-prefix=BAD
 
-// The activations are permuted once per token, then each (token, output)
-// sums its row: 64 fields decoded from 16 bytes select +x, -x or nothing in
+// The activations are permuted once per token, then each (output, token)
+// sums its row, outputs outermost so that a row serves all tokens: 64 fields decoded from 16 bytes select +x, -x or nothing in
 // i16 lanes, widened into i32 per block; the tail bytes go one by one.
 // ADDSUB-LABEL: func.func @product
 // ADDSUB-SAME: (%[[X:.*]]: tensor<?x80xi8>)
 // ADDSUB: %[[PERM:.*]] = linalg.transpose ins(%{{.*}} : tensor<?x1x16x4xi8>) {{.*}} permutation = [0, 1, 3, 2]
 // ADDSUB: linalg.generic {{.*}}iterator_types = ["parallel", "parallel"]
-// ADDSUB: %[[T:.*]] = linalg.index 0
-// ADDSUB: %[[N:.*]] = linalg.index 1
+// ADDSUB: %[[N:.*]] = linalg.index 0
+// ADDSUB: %[[T:.*]] = linalg.index 1
 // ADDSUB: scf.for
 // ADDSUB: scf.for {{.*}} -> (vector<64xi16>)
 // ADDSUB: %[[B:.*]] = vector.transfer_read %{{.*}}[%[[N]], %{{.*}}], %{{.*}} {in_bounds = [true]} : tensor<3x20xi8>, vector<16xi8>

@@ -180,12 +180,16 @@ struct WeightMatMulToVector : OpRewritePattern<onnx::MatMulOp> {
         dynamic);
     auto product = linalg::GenericOp::create(
         rewriter, loc, init.getType(), ValueRange{}, ValueRange{init},
-        SmallVector<AffineMap>{
-            AffineMap::getMultiDimIdentityMap(2, rewriter.getContext())},
+        // Loops (output, token): a weight row serves every token while it
+        // is in L1, so prefill streams the weights once.
+        SmallVector<AffineMap>{AffineMap::get(
+            2, 0,
+            {rewriter.getAffineDimExpr(1), rewriter.getAffineDimExpr(0)},
+            rewriter.getContext())},
         SmallVector<utils::IteratorType>(2, utils::IteratorType::parallel),
         [&](OpBuilder &b, Location l, ValueRange) {
-          Value t = linalg::IndexOp::create(b, l, 0);
-          Value row = linalg::IndexOp::create(b, l, 1);
+          Value row = linalg::IndexOp::create(b, l, 0);
+          Value t = linalg::IndexOp::create(b, l, 1);
           linalg::YieldOp::create(b, l, rowDot(b, l, x, w, t, row, k));
         });
     product->setAttr(kParallelKernelAttrName, rewriter.getUnitAttr());

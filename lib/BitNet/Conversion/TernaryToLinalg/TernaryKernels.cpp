@@ -288,8 +288,11 @@ Value mlir::bitnet::buildVectorTernaryProduct(OpBuilder &b, Location loc,
     dynamic.push_back(tensor::DimOp::create(b, loc, q, 0));
   Value init = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{tokens, n},
                                        i32, dynamic);
-  AffineMap out = AffineMap::getMultiDimIdentityMap(2, ctx);
-  AffineMap perToken = AffineMap::get(2, 0, {getAffineDimExpr(0, ctx)}, ctx);
+  // Loops (output, token): one packed row serves every token while it is in
+  // L1, so prefill reads the weights once rather than once per token.
+  AffineMap out = AffineMap::get(
+      2, 0, {getAffineDimExpr(1, ctx), getAffineDimExpr(0, ctx)}, ctx);
+  AffineMap perToken = AffineMap::get(2, 0, {getAffineDimExpr(1, ctx)}, ctx);
   SmallVector<Value> inputs;
   SmallVector<AffineMap> maps;
   if (sums) {
@@ -302,8 +305,8 @@ Value mlir::bitnet::buildVectorTernaryProduct(OpBuilder &b, Location loc,
              ArrayRef{utils::IteratorType::parallel,
                       utils::IteratorType::parallel},
              [&](OpBuilder &nb, Location nl, ValueRange args) {
-               Value t = linalg::IndexOp::create(nb, nl, 0);
-               Value row = linalg::IndexOp::create(nb, nl, 1);
+               Value row = linalg::IndexOp::create(nb, nl, 0);
+               Value t = linalg::IndexOp::create(nb, nl, 1);
                Value sum = arith::ConstantOp::create(nb, nl,
                                                      nb.getI32IntegerAttr(0));
                if (chunks) {
