@@ -57,6 +57,11 @@ struct DriverOptions {
                      "best), loops, addsub (no multiplications) or dot (int8 "
                      "dot products)"),
       llvm::cl::init("auto"), llvm::cl::cat(category)};
+  llvm::cl::opt<std::string> floatWeights{
+      "float-weights",
+      llvm::cl::desc("Storage of the float layers' compile-time weights (the "
+                     "head): f32 (exact), f16 or bf16 (half the bytes)"),
+      llvm::cl::init("f32"), llvm::cl::cat(category)};
   llvm::cl::opt<bool> foldShapes{
       "onnx-fold-shapes",
       llvm::cl::desc("Fold the shape arithmetic of imported models"),
@@ -140,6 +145,9 @@ LogicalResult mlir::bitnet::runCompileDriver(StringRef inputFilename,
       return failure();
     (*module)->setAttr(kTargetAttrName, target->toAttr(&context));
   }
+  if (options().floatWeights != "f32")
+    (*module)->setAttr("bitnet.float_weights",
+                       StringAttr::get(&context, options().floatWeights));
   if (options().ternaryKernel != "auto")
     (*module)->setAttr(kTernaryKernelAttrName,
                        StringAttr::get(&context, options().ternaryKernel));

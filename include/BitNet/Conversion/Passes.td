@@ -74,9 +74,17 @@ def ConvertONNXToLinalgPass : Pass<"convert-onnx-to-linalg"> {
     taken to match, as exported models guarantee. MatMuls by compile-time
     f32 weights become row dot products over W = B^T (16-lane FMAs, one
     parallel element per output; a tied head reads the embedding table in
-    place). Ops not lowered yet stay as they are, so the pass can run on any
+    place). `weights=f16` or `bf16` stores those weights at half width (half
+    the bytes a decode step reads, at that type's rounding of the weights),
+    converting to f32 in registers; `f32` (the default) keeps them exact.
+    Ops not lowered yet stay as they are, so the pass can run on any
     module.
   }];
+  let options = [
+    Option<"weights", "weights", "std::string", /*default=*/"\"\"",
+           "Storage of compile-time float weights: f32, f16 or bf16 "
+           "(default: the module's bitnet.float_weights, else f32)">
+  ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
     "::mlir::linalg::LinalgDialect",

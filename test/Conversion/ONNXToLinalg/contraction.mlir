@@ -1,4 +1,6 @@
 // RUN: bitnet-opt %s -convert-onnx-to-linalg -split-input-file | FileCheck %s
+// RUN: bitnet-opt %s -convert-onnx-to-linalg=weights=f16 -split-input-file | FileCheck %s --check-prefix=F16
+// RUN: not bitnet-opt %s -convert-onnx-to-linalg=weights=f8 -split-input-file 2>&1 | FileCheck %s --check-prefix=BADWEIGHTS
 
 // Attention scores: batched [B, H, S, D] x [B, H, D, T].
 // CHECK-DAG: #[[$A:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d4)>
@@ -61,6 +63,15 @@ func.func @softmax(%x: tensor<?x8xf32>) -> tensor<?x8xf32> {
 // CHECK: vector.reduction <add>
 // CHECK: scf.for %{{.*}} = %c16 to %c20
 // CHECK: tensor.expand_shape
+// With weights=f16 the rows are a half-width copy, widened in registers.
+// F16-LABEL: func.func @tied_head_rows
+// F16: %[[H:.*]] = arith.constant dense<5.000000e-01> : tensor<3x20xf16>
+// F16: vector.transfer_read %[[H]]{{.*}} : tensor<3x20xf16>, vector<16xf16>
+// F16: arith.extf %{{.*}} : vector<16xf16> to vector<16xf32>
+// F16: vector.fma
+// F16: tensor.extract %[[H]]
+// F16: arith.extf %{{.*}} : f16 to f32
+// BADWEIGHTS: error: unknown weight storage 'f8' (f32, f16 or bf16)
 func.func @tied_head_rows(%x: tensor<1x?x20xf32>) -> tensor<1x?x3xf32> {
   %e = arith.constant dense<0.5> : tensor<3x20xf32>
   %w = onnx.Transpose %e {perm = [1, 0]} : (tensor<3x20xf32>) -> tensor<20x3xf32>

@@ -9,6 +9,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/Transforms/WalkPatternRewriteDriver.h"
 
 namespace mlir::bitnet {
@@ -21,14 +22,36 @@ using namespace mlir;
 namespace {
 struct ConvertONNXToLinalgPass
     : bitnet::impl::ConvertONNXToLinalgPassBase<ConvertONNXToLinalgPass> {
+  using ConvertONNXToLinalgPassBase::ConvertONNXToLinalgPassBase;
+
   void runOnOperation() override {
+    MLIRContext *ctx = &getContext();
+    // bitnet-opt --float-weights puts the choice on the module.
+    std::string weights = this->weights;
+    if (weights.empty()) {
+      ModuleOp module = isa<ModuleOp>(getOperation())
+                            ? cast<ModuleOp>(getOperation())
+                            : getOperation()->getParentOfType<ModuleOp>();
+      auto attr = module ? module->getAttrOfType<StringAttr>("bitnet.float_weights")
+                         : StringAttr();
+      weights = attr ? attr.str() : "f32";
+    }
+    FloatType storage = weights == "f16"    ? FloatType(Float16Type::get(ctx))
+                        : weights == "bf16" ? FloatType(BFloat16Type::get(ctx))
+                        : weights == "f32"  ? FloatType(Float32Type::get(ctx))
+                                            : FloatType();
+    if (!storage) {
+      getOperation()->emitError() << "unknown weight storage '" << weights
+                                  << "' (f32, f16 or bf16)";
+      return signalPassFailure();
+    }
     RewritePatternSet patterns(&getContext());
     bitnet::populateContractionToLinalgPatterns(patterns);
     bitnet::populateDataMovementToLinalgPatterns(patterns);
     bitnet::populateElementwiseToLinalgPatterns(patterns);
     bitnet::populateReductionToLinalgPatterns(patterns);
     bitnet::populateShapeToTensorPatterns(patterns);
-    bitnet::populateWeightMatMulToVectorPatterns(patterns);
+    bitnet::populateWeightMatMulToVectorPatterns(patterns, storage);
     // Each op is rewritten once, in place: no fixpoint is needed.
     walkAndApplyPatterns(getOperation(), std::move(patterns));
   }

@@ -18,8 +18,10 @@ void populateElementwiseToLinalgPatterns(RewritePatternSet &patterns);
 void populateReductionToLinalgPatterns(RewritePatternSet &patterns);
 void populateShapeToTensorPatterns(RewritePatternSet &patterns);
 /// MatMuls by compile-time weights as row dot products (benefit 2: before
-/// the generic MatMul lowering).
-void populateWeightMatMulToVectorPatterns(RewritePatternSet &patterns);
+/// the generic MatMul lowering), the weights stored as `storage` (f32, f16
+/// or bf16).
+void populateWeightMatMulToVectorPatterns(RewritePatternSet &patterns,
+                                          FloatType storage);
 
 } // namespace mlir::bitnet
 

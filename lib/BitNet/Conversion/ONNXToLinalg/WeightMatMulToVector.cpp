@@ -58,22 +58,72 @@ std::vector<float> readFloats(ElementsAttr attr) {
   return values;
 }
 
-/// W = B^T as an [N, K] value: the constant under a Transpose of B, or a
-/// transposed copy of constant B; null when B is not known.
-Value weightRows(PatternRewriter &rewriter, Location loc, Value b) {
+/// `rows` ([N, K] f32) as a constant of `storage` type.
+Value rowsConstant(PatternRewriter &rewriter, Location loc,
+                   ArrayRef<float> rows, int64_t n, int64_t k,
+                   FloatType storage) {
+  auto type = RankedTensorType::get({n, k}, storage);
+  if (storage.isF32())
+    return arith::ConstantOp::create(
+        rewriter, loc,
+        cast<TypedAttr>(buildElementsAttr(
+            type,
+            ArrayRef<char>(reinterpret_cast<const char *>(rows.data()),
+                           rows.size() * sizeof(float)),
+            "weight_rows")));
+  std::vector<uint16_t> narrow;
+  narrow.reserve(rows.size());
+  for (float v : rows) {
+    APFloat f(v);
+    bool lost;
+    f.convert(storage.getFloatSemantics(), APFloat::rmNearestTiesToEven,
+              &lost);
+    narrow.push_back(uint16_t(f.bitcastToAPInt().getZExtValue()));
+  }
+  return arith::ConstantOp::create(
+      rewriter, loc,
+      cast<TypedAttr>(buildElementsAttr(
+          type,
+          ArrayRef<char>(reinterpret_cast<const char *>(narrow.data()),
+                         narrow.size() * sizeof(uint16_t)),
+          "weight_rows")));
+}
+
+/// W = B^T as an [N, K] value of `storage` type: the constant under a
+/// Transpose of B (read in place when it is f32 already), or a transposed
+/// copy of constant B; null when B is not known.
+Value weightRows(PatternRewriter &rewriter, Location loc, Value b,
+                 FloatType storage) {
   auto bType = cast<RankedTensorType>(b.getType());
   if (auto t = b.getDefiningOp<onnx::TransposeOp>()) {
     auto perm = t.getPerm();
     bool swaps = !perm || (perm->size() == 2 &&
                            cast<IntegerAttr>((*perm)[0]).getInt() == 1);
-    if (swaps && matchPattern(t.getData(), m_Constant()))
-      return t.getData();
+    ElementsAttr attr;
+    if (swaps && matchPattern(t.getData(), m_Constant(&attr))) {
+      if (storage.isF32())
+        return t.getData();
+      std::vector<float> rows = readFloats(attr);
+      if (int64_t(rows.size()) == attr.getNumElements())
+        return rowsConstant(rewriter, loc, rows, bType.getDimSize(1),
+                            bType.getDimSize(0), storage);
+      return {};
+    }
   }
   // The walk may have lowered the Transpose already.
-  if (auto t = b.getDefiningOp<linalg::TransposeOp>())
+  if (auto t = b.getDefiningOp<linalg::TransposeOp>()) {
+    ElementsAttr attr;
     if (t.getPermutation() == ArrayRef<int64_t>{1, 0} &&
-        matchPattern(t.getInput(), m_Constant()))
-      return t.getInput();
+        matchPattern(t.getInput(), m_Constant(&attr))) {
+      if (storage.isF32())
+        return t.getInput();
+      std::vector<float> rows = readFloats(attr);
+      if (int64_t(rows.size()) == attr.getNumElements())
+        return rowsConstant(rewriter, loc, rows, bType.getDimSize(1),
+                            bType.getDimSize(0), storage);
+      return {};
+    }
+  }
   ElementsAttr attr;
   if (!matchPattern(b, m_Constant(&attr)))
     return {};
@@ -85,13 +135,20 @@ Value weightRows(PatternRewriter &rewriter, Location loc, Value b) {
   for (int64_t i = 0; i < k; ++i)
     for (int64_t j = 0; j < n; ++j)
       rows[j * k + i] = values[i * n + j];
-  auto type = RankedTensorType::get({n, k}, bType.getElementType());
-  ElementsAttr transposed = buildElementsAttr(
-      type,
-      ArrayRef<char>(reinterpret_cast<const char *>(rows.data()),
-                     rows.size() * sizeof(float)),
-      "weight_rows");
-  return arith::ConstantOp::create(rewriter, loc, cast<TypedAttr>(transposed));
+  return rowsConstant(rewriter, loc, rows, n, k, storage);
+}
+
+/// 16 weights of row n from `offset`, as f32 lanes.
+Value readWeights(OpBuilder &b, Location loc, Value w, Value n, Value offset) {
+  Type storage = cast<RankedTensorType>(w.getType()).getElementType();
+  Value pad = arith::ConstantOp::create(b, loc, b.getFloatAttr(storage, 0.0));
+  Value lanes = vector::TransferReadOp::create(
+      b, loc, VectorType::get({kLanes}, storage), w, ValueRange{n, offset},
+      pad, ArrayRef<bool>{true});
+  if (storage.isF32())
+    return lanes;
+  return arith::ExtFOp::create(
+      b, loc, VectorType::get({kLanes}, b.getF32Type()), lanes);
 }
 
 /// sum over k of x[t, k] * w[n, k]: 16-lane FMAs, then the scalar tail.
@@ -115,9 +172,7 @@ Value rowDot(OpBuilder &b, Location loc, Value x, Value w, Value t, Value n,
               Value xs = vector::TransferReadOp::create(
                   nb, nl, vec, x, ValueRange{t, offset}, zero,
                   ArrayRef<bool>{true});
-              Value ws = vector::TransferReadOp::create(
-                  nb, nl, vec, w, ValueRange{n, offset}, zero,
-                  ArrayRef<bool>{true});
+              Value ws = readWeights(nb, nl, w, n, offset);
               scf::YieldOp::create(
                   nb, nl, Value(vector::FMAOp::create(nb, nl, xs, ws, iter[0])));
             })
@@ -132,6 +187,8 @@ Value rowDot(OpBuilder &b, Location loc, Value x, Value w, Value t, Value n,
              [&](OpBuilder &nb, Location nl, Value i, ValueRange iter) {
                Value xi = tensor::ExtractOp::create(nb, nl, x, ValueRange{t, i});
                Value wi = tensor::ExtractOp::create(nb, nl, w, ValueRange{n, i});
+               if (!wi.getType().isF32())
+                 wi = arith::ExtFOp::create(nb, nl, nb.getF32Type(), wi);
                Value p = arith::MulFOp::create(nb, nl, xi, wi);
                scf::YieldOp::create(
                    nb, nl, Value(arith::AddFOp::create(nb, nl, iter[0], p)));
@@ -141,8 +198,9 @@ Value rowDot(OpBuilder &b, Location loc, Value x, Value w, Value t, Value n,
 
 /// y = x @ B for f32 x [..., K] and compile-time B [K, N].
 struct WeightMatMulToVector : OpRewritePattern<onnx::MatMulOp> {
-  WeightMatMulToVector(MLIRContext *context)
-      : OpRewritePattern(context, /*benefit=*/2) {}
+  WeightMatMulToVector(MLIRContext *context, FloatType storage)
+      : OpRewritePattern(context, /*benefit=*/2), storage(storage) {}
+  FloatType storage;
 
   LogicalResult matchAndRewrite(onnx::MatMulOp op,
                                 PatternRewriter &rewriter) const override {
@@ -156,7 +214,7 @@ struct WeightMatMulToVector : OpRewritePattern<onnx::MatMulOp> {
         aType.getShape().back() != bType.getDimSize(0))
       return rewriter.notifyMatchFailure(op, "needs f32 x [..., K], B [K, N]");
     Location loc = op.getLoc();
-    Value w = weightRows(rewriter, loc, op.getB());
+    Value w = weightRows(rewriter, loc, op.getB(), storage);
     if (!w)
       return rewriter.notifyMatchFailure(op, "B is not known at compile time");
     int64_t k = bType.getDimSize(0), n = bType.getDimSize(1);
@@ -215,6 +273,6 @@ struct WeightMatMulToVector : OpRewritePattern<onnx::MatMulOp> {
 } // namespace
 
 void mlir::bitnet::populateWeightMatMulToVectorPatterns(
-    RewritePatternSet &patterns) {
-  patterns.add<WeightMatMulToVector>(patterns.getContext());
+    RewritePatternSet &patterns, FloatType storage) {
+  patterns.add<WeightMatMulToVector>(patterns.getContext(), storage);
 }
