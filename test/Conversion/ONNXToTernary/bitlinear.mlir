@@ -125,3 +125,35 @@ func.func @integer_form(%x: tensor<1x?x2xf32>) -> tensor<1x?x3xf32> {
   %y = onnx.Div %mm, %d : (tensor<1x?x3xf32>, tensor<1x?x1xf32>) -> tensor<1x?x3xf32>
   return %y : tensor<1x?x3xf32>
 }
+
+// -----
+
+// A divisor of higher rank broadcasts the layer's output: no BitLinear can
+// stand for the Div, so the layer stays a float MatMul.
+// CHECK-LABEL: func.func @integer_form_broadcast_divisor
+// CHECK-NOT: ternary.bitlinear
+// CHECK: ternary.dequantize
+// CHECK: onnx.Div
+func.func @integer_form_broadcast_divisor(%x: tensor<1x?x2xf32>) -> tensor<1x1x?x3xf32> {
+  %w = arith.constant dense<[[1.0, 0.0], [-1.0, 1.0], [0.0, -1.0]]> : tensor<3x2xf32>
+  %ws = arith.constant dense<4.0> : tensor<1x1x1x1xf32>
+  %eps = arith.constant dense<1.0e-5> : tensor<f32>
+  %c127 = arith.constant dense<127.0> : tensor<f32>
+  %lo = arith.constant dense<-128.0> : tensor<f32>
+  %last = arith.constant dense<-1> : tensor<1xi64>
+  %wt = onnx.Transpose %w {perm = [1, 0]} : (tensor<3x2xf32>) -> tensor<2x3xf32>
+  %ax = onnx.Abs %x : (tensor<1x?x2xf32>) -> tensor<1x?x2xf32>
+  %mx = onnx.ReduceMax %ax, %last {keepdims = 1 : i64} : (tensor<1x?x2xf32>, tensor<1xi64>) -> tensor<1x?x1xf32>
+  %mc = onnx.Max %mx, %eps : (tensor<1x?x1xf32>, tensor<f32>) -> tensor<1x?x1xf32>
+  %sx = onnx.Div %c127, %mc : (tensor<f32>, tensor<1x?x1xf32>) -> tensor<1x?x1xf32>
+  %xs = onnx.Mul %x, %sx : (tensor<1x?x2xf32>, tensor<1x?x1xf32>) -> tensor<1x?x2xf32>
+  %xr = onnx.Round %xs : (tensor<1x?x2xf32>) -> tensor<1x?x2xf32>
+  %xc = onnx.Clip %xr, min %lo, max %c127 : (tensor<1x?x2xf32>, tensor<f32>, tensor<f32>) -> tensor<1x?x2xf32>
+  %i8 = onnx.Cast %xc {to = 3 : i64} : (tensor<1x?x2xf32>) -> tensor<1x?x2xi8>
+  %qf = onnx.Cast %i8 {to = 1 : i64} : (tensor<1x?x2xi8>) -> tensor<1x?x2xf32>
+  // expected-remark @+1 {{weights are ternary but the activations are not quantized per token}}
+  %mm = onnx.MatMul %qf, %wt : (tensor<1x?x2xf32>, tensor<2x3xf32>) -> tensor<1x?x3xf32>
+  %d = onnx.Mul %ws, %sx : (tensor<1x1x1x1xf32>, tensor<1x?x1xf32>) -> tensor<1x1x?x1xf32>
+  %y = onnx.Div %mm, %d : (tensor<1x?x3xf32>, tensor<1x1x?x1xf32>) -> tensor<1x1x?x3xf32>
+  return %y : tensor<1x1x?x3xf32>
+}

@@ -140,3 +140,18 @@ func.func @gather_out_of_range(%x: tensor<2x3xf32>) -> tensor<2x4xf32> {
   %y = "onnx.MatMul"(%x, %wt) : (tensor<2x3xf32>, tensor<3x4xf32>) -> tensor<2x4xf32>
   return %y : tensor<2x4xf32>
 }
+
+// -----
+
+// A splat is a few bytes at any declared size: one of 2^40 elements is not
+// expanded (the compiler would run out of memory), and the layer stays.
+// CHECK-LABEL: func.func @huge_splat
+// CHECK-NOT: ternary.constant
+// CHECK: onnx.MatMul
+func.func @huge_splat(%x: tensor<2x1048576xf32>) -> tensor<2x1048576xf32> {
+  %w = arith.constant dense<1.0> : tensor<1048576x1048576xf32>
+  %one = arith.constant dense<1.0> : tensor<f32>
+  %v = "onnx.Sub"(%w, %one) : (tensor<1048576x1048576xf32>, tensor<f32>) -> tensor<1048576x1048576xf32>
+  %y = "onnx.MatMul"(%x, %v) : (tensor<2x1048576xf32>, tensor<1048576x1048576xf32>) -> tensor<2x1048576xf32>
+  return %y : tensor<2x1048576xf32>
+}

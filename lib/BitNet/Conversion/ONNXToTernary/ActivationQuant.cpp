@@ -35,7 +35,9 @@ Value skipCasts(Value v) {
   while (auto cast = v.getDefiningOp<onnx::CastOp>()) {
     Type to = getElementTypeOrSelf(cast.getType());
     auto intType = dyn_cast<IntegerType>(to);
-    if (!isa<FloatType>(to) &&
+    auto floatType = dyn_cast<FloatType>(to);
+    // bf16 (8-bit significand) is the narrowest float that holds them all.
+    if (!(floatType && floatType.getFPMantissaWidth() >= 8) &&
         !(intType && !intType.isUnsigned() && intType.getWidth() >= 8))
       break;
     v = cast.getInput();
@@ -139,7 +141,10 @@ std::optional<ActivationQuant> matchIntegerRescale(onnx::MatMulOp matmul,
   if (!matmul->hasOneUse())
     return std::nullopt;
   auto div = dyn_cast<onnx::DivOp>(*matmul->user_begin());
-  if (!div || div.getA() != matmul.getResult())
+  // The layer's output replaces the Div: it must have the MatMul's shape
+  // (a divisor of higher rank would broadcast it).
+  if (!div || div.getA() != matmul.getResult() ||
+      div.getType() != matmul.getType())
     return std::nullopt;
   Value c = otherOperand(div.getB().getDefiningOp<onnx::MulOp>(), quant.scale);
   std::optional<EvaluatedTensor> divisor =

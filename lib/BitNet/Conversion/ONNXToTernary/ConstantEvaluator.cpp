@@ -98,6 +98,9 @@ std::optional<EvaluatedTensor> readAttribute(Attribute attr) {
   auto type = cast<ShapedType>(elements.getType());
   if (!type.hasStaticShape())
     return std::nullopt;
+  // A splat is a few bytes at any declared size: bound what it expands to.
+  if (type.getNumElements() > eval::kMaxElements)
+    return std::nullopt;
   EvaluatedTensor t;
   t.shape.assign(type.getShape().begin(), type.getShape().end());
   int64_t n = type.getNumElements();
@@ -258,8 +261,12 @@ double add(double a, double b) { return a + b; }
 double sub(double a, double b) { return a - b; }
 double mul(double a, double b) { return a * b; }
 double power(double a, double b) { return std::pow(a, b); }
-double maxOf(double a, double b) { return std::isnan(a) ? a : std::max(a, b); }
-double minOf(double a, double b) { return std::isnan(a) ? a : std::min(a, b); }
+double maxOf(double a, double b) {
+  return std::isnan(a) || std::isnan(b) ? NAN : std::max(a, b);
+}
+double minOf(double a, double b) {
+  return std::isnan(a) || std::isnan(b) ? NAN : std::min(a, b);
+}
 double bitAnd(double a, double b) { return double(asInt(a) & asInt(b)); }
 double bitOr(double a, double b) { return double(asInt(a) | asInt(b)); }
 double bitXor(double a, double b) { return double(asInt(a) ^ asInt(b)); }
@@ -363,6 +370,8 @@ std::optional<SmallVector<int64_t>> axesOf(const EvaluatedTensor *axes,
     return result;
   }
   for (double v : axes->values) {
+    if (!(std::fabs(v) <= double(rank)))
+      return std::nullopt;
     int64_t axis = int64_t(v) < 0 ? int64_t(v) + rank : int64_t(v);
     if (axis < 0 || axis >= rank)
       return std::nullopt;
@@ -428,8 +437,11 @@ std::optional<EvaluatedTensor> unsqueezeRule(const RuleInput &r) {
   if (!axes)
     return std::nullopt;
   SmallVector<bool> inserted(rank, false);
-  for (int64_t a : *axes)
+  for (int64_t a : *axes) {
+    if (inserted[a])
+      return std::nullopt; // duplicate axes are invalid
     inserted[a] = true;
+  }
   SmallVector<int64_t> shape;
   auto dims = x->shape.begin();
   for (int64_t d = 0; d < rank; ++d)
@@ -472,8 +484,8 @@ std::optional<EvaluatedTensor> flattenRule(const RuleInput &r) {
   if (axis < 0 || axis > rank)
     return std::nullopt;
   int64_t outer = eval::numElements(ArrayRef(x.shape).take_front(axis));
-  return eval::withShape(x, {outer, int64_t(x.values.size()) /
-                                        std::max<int64_t>(outer, 1)});
+  int64_t inner = eval::numElements(ArrayRef(x.shape).drop_front(axis));
+  return eval::withShape(x, {outer, inner});
 }
 
 std::optional<EvaluatedTensor> sliceRule(const RuleInput &r) {
@@ -509,7 +521,8 @@ std::optional<EvaluatedTensor> scatterNDRule(const RuleInput &r) {
 }
 
 std::optional<EvaluatedTensor> cumSumRule(const RuleInput &r) {
-  if (!r.operand(1) || r.in[1]->values.size() != 1)
+  if (!r.operand(1) || r.in[1]->values.size() != 1 ||
+      !(std::fabs(r.in[1]->values[0]) <= double(r.in[0]->shape.size())))
     return std::nullopt;
   return eval::cumSum(*r.in[0], int64_t(r.in[1]->values[0]),
                       r.intAttr("exclusive", 0) != 0,
@@ -530,8 +543,12 @@ std::optional<SmallVector<int64_t>> dimsOf(const EvaluatedTensor *t) {
   if (!t || t->shape.size() != 1)
     return std::nullopt;
   SmallVector<int64_t> dims;
-  for (double v : t->values)
+  for (double v : t->values) {
+    // Sizes beyond any tensor's (or NaN) are not sizes.
+    if (!(std::fabs(v) < double(eval::kMaxElements)))
+      return std::nullopt;
     dims.push_back(int64_t(v));
+  }
   return dims;
 }
 

@@ -78,6 +78,8 @@ std::optional<int64_t> normalizeAxis(int64_t axis, int64_t rank) {
 
 /// An index into a dim of `size`, negative from the end; nullopt outside.
 std::optional<int64_t> normalizeIndex(double v, int64_t size) {
+  if (!(std::fabs(v) <= double(size)))
+    return std::nullopt;
   int64_t i = int64_t(v);
   if (i < 0)
     i += size;
@@ -266,19 +268,25 @@ std::optional<EvaluatedTensor> eval::slice(const EvaluatedTensor &x,
     return std::nullopt;
   SmallVector<int64_t> begin(rank, 0), step(rank, 1), count(x.shape);
   for (size_t i = 0; i < numAxes; ++i) {
+    if (axesT && !(std::fabs(axesT->values[i]) <= double(rank)))
+      return std::nullopt;
     auto axis = normalizeAxis(axesT ? int64_t(axesT->values[i]) : int64_t(i),
                               rank);
     if (!axis)
       return std::nullopt;
     int64_t dim = x.shape[*axis];
+    if (stepsT && !(std::fabs(stepsT->values[i]) < 9.2e18))
+      return std::nullopt;
     int64_t s = stepsT ? int64_t(stepsT->values[i]) : 1;
     if (s == 0)
       return std::nullopt;
     // Clamping as the specification does: [0, dim] going forward,
     // [-1, dim - 1] going backward.
     auto clampIndex = [&](double v) {
-      int64_t idx = v >= 9.2e18 ? INT64_MAX : v <= -9.2e18 ? INT64_MIN
-                                                            : int64_t(v);
+      int64_t idx = std::isnan(v)  ? 0
+                    : v >= 9.2e18  ? INT64_MAX
+                    : v <= -9.2e18 ? INT64_MIN
+                                   : int64_t(v);
       if (idx < 0 && idx != INT64_MIN)
         idx += dim;
       return s > 0 ? std::clamp<int64_t>(idx, 0, dim)
@@ -318,6 +326,8 @@ std::optional<EvaluatedTensor> eval::reshape(const EvaluatedTensor &x,
   SmallVector<int64_t> shape;
   int64_t inferred = -1, known = 1;
   for (size_t i = 0; i < shapeT.values.size(); ++i) {
+    if (!(std::fabs(shapeT.values[i]) < double(kMaxElements)))
+      return std::nullopt;
     int64_t d = int64_t(shapeT.values[i]);
     if (d == 0 && !allowZero) {
       if (i >= x.shape.size())
@@ -530,7 +540,7 @@ std::optional<EvaluatedTensor> eval::tile(const EvaluatedTensor &x,
     return std::nullopt;
   SmallVector<int64_t> shape;
   for (auto [d, r] : llvm::zip(x.shape, repeats)) {
-    if (r < 0)
+    if (r < 0 || (d > 0 && r > kMaxElements / d))
       return std::nullopt;
     shape.push_back(d * r);
   }

@@ -26,8 +26,8 @@ namespace {
 /// A call expands at most this deep: beyond it the functions recurse, or
 /// the model is built to make the compiler run out of memory.
 constexpr unsigned kMaxDepth = 32;
-/// And the inlined graph has at most this many nodes.
-constexpr size_t kMaxNodes = size_t(1) << 24;
+/// And inlining visits (and so produces) at most this many nodes.
+constexpr size_t kMaxNodes = size_t(1) << 22;
 
 bool isDefaultDomain(const std::string &domain) {
   return domain.empty() || domain == "ai.onnx";
@@ -72,11 +72,13 @@ private:
   LogicalResult expand(const ::onnx::NodeProto &node,
                        google::protobuf::RepeatedPtrField<::onnx::NodeProto> &out,
                        unsigned depth) {
+    // Every node visited counts, calls included: bodies made only of calls
+    // would otherwise expand exponentially without producing a node.
+    if (++visited > kMaxNodes)
+      return emitError(loc) << "inlining local functions visits more than "
+                            << kMaxNodes << " nodes";
     const ::onnx::FunctionProto *f = calledFunction(node);
     if (!f) {
-      if (out.size() >= int(kMaxNodes))
-        return emitError(loc) << "inlining local functions gives more than "
-                              << kMaxNodes << " nodes";
       *out.Add() = node;
       return success();
     }
@@ -142,6 +144,7 @@ private:
   Location loc;
   std::map<std::string, const ::onnx::FunctionProto *> functions;
   unsigned calls = 0;
+  size_t visited = 0;
 };
 
 } // namespace
