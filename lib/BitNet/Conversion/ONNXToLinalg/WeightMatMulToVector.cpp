@@ -58,19 +58,24 @@ std::vector<float> readFloats(ElementsAttr attr) {
   return values;
 }
 
+/// Bytes as a constant of `type`, under the one size policy.
+Value bytesConstant(PatternRewriter &rewriter, Location loc,
+                    RankedTensorType type, ArrayRef<char> bytes) {
+  return arith::ConstantOp::create(
+      rewriter, loc,
+      cast<TypedAttr>(buildElementsAttr(type, bytes, "weight_rows")));
+}
+
 /// `rows` ([N, K] f32) as a constant of `storage` type.
 Value rowsConstant(PatternRewriter &rewriter, Location loc,
                    ArrayRef<float> rows, int64_t n, int64_t k,
                    FloatType storage) {
   auto type = RankedTensorType::get({n, k}, storage);
   if (storage.isF32())
-    return arith::ConstantOp::create(
-        rewriter, loc,
-        cast<TypedAttr>(buildElementsAttr(
-            type,
-            ArrayRef<char>(reinterpret_cast<const char *>(rows.data()),
-                           rows.size() * sizeof(float)),
-            "weight_rows")));
+    return bytesConstant(
+        rewriter, loc, type,
+        ArrayRef<char>(reinterpret_cast<const char *>(rows.data()),
+                       rows.size() * sizeof(float)));
   std::vector<uint16_t> narrow;
   narrow.reserve(rows.size());
   for (float v : rows) {
@@ -80,13 +85,27 @@ Value rowsConstant(PatternRewriter &rewriter, Location loc,
               &lost);
     narrow.push_back(uint16_t(f.bitcastToAPInt().getZExtValue()));
   }
-  return arith::ConstantOp::create(
-      rewriter, loc,
-      cast<TypedAttr>(buildElementsAttr(
-          type,
-          ArrayRef<char>(reinterpret_cast<const char *>(narrow.data()),
-                         narrow.size() * sizeof(uint16_t)),
-          "weight_rows")));
+  return bytesConstant(
+      rewriter, loc, type,
+      ArrayRef<char>(reinterpret_cast<const char *>(narrow.data()),
+                     narrow.size() * sizeof(uint16_t)));
+}
+
+/// The rows of `constant` ([N, K] f32, the operand of a transpose that
+/// makes B): itself when stored as f32, else a narrowed copy.
+Value rowsOfTransposed(PatternRewriter &rewriter, Location loc,
+                       Value constant, FloatType storage) {
+  ElementsAttr attr;
+  if (!matchPattern(constant, m_Constant(&attr)))
+    return {};
+  if (storage.isF32())
+    return constant;
+  auto type = cast<RankedTensorType>(constant.getType());
+  std::vector<float> rows = readFloats(attr);
+  if (int64_t(rows.size()) != attr.getNumElements())
+    return {};
+  return rowsConstant(rewriter, loc, rows, type.getDimSize(0),
+                      type.getDimSize(1), storage);
 }
 
 /// W = B^T as an [N, K] value of `storage` type: the constant under a
@@ -99,31 +118,15 @@ Value weightRows(PatternRewriter &rewriter, Location loc, Value b,
     auto perm = t.getPerm();
     bool swaps = !perm || (perm->size() == 2 &&
                            cast<IntegerAttr>((*perm)[0]).getInt() == 1);
-    ElementsAttr attr;
-    if (swaps && matchPattern(t.getData(), m_Constant(&attr))) {
-      if (storage.isF32())
-        return t.getData();
-      std::vector<float> rows = readFloats(attr);
-      if (int64_t(rows.size()) == attr.getNumElements())
-        return rowsConstant(rewriter, loc, rows, bType.getDimSize(1),
-                            bType.getDimSize(0), storage);
-      return {};
-    }
+    if (swaps)
+      if (Value rows = rowsOfTransposed(rewriter, loc, t.getData(), storage))
+        return rows;
   }
   // The walk may have lowered the Transpose already.
-  if (auto t = b.getDefiningOp<linalg::TransposeOp>()) {
-    ElementsAttr attr;
-    if (t.getPermutation() == ArrayRef<int64_t>{1, 0} &&
-        matchPattern(t.getInput(), m_Constant(&attr))) {
-      if (storage.isF32())
-        return t.getInput();
-      std::vector<float> rows = readFloats(attr);
-      if (int64_t(rows.size()) == attr.getNumElements())
-        return rowsConstant(rewriter, loc, rows, bType.getDimSize(1),
-                            bType.getDimSize(0), storage);
-      return {};
-    }
-  }
+  if (auto t = b.getDefiningOp<linalg::TransposeOp>())
+    if (t.getPermutation() == ArrayRef<int64_t>{1, 0})
+      if (Value rows = rowsOfTransposed(rewriter, loc, t.getInput(), storage))
+        return rows;
   ElementsAttr attr;
   if (!matchPattern(b, m_Constant(&attr)))
     return {};
