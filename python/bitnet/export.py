@@ -87,11 +87,16 @@ def strip_prefix(graph: onnx.GraphProto, prefix: str):
 
 def io_spec(cfg: BitNetConfig, form: str):
     """(input_names, output_names, dynamic_axes) for a form."""
+    return io_spec_for_layers(cfg.num_layers, form)
+
+
+def io_spec_for_layers(num_layers: int, form: str):
+    """io_spec of any model with `num_layers` key/value pairs (also Hugging Face's)."""
     ids_axes = {0: "batch_size", 1: "sequence_length"}
     if form != "kvcache":
         return ["input_ids"], ["logits"], {"input_ids": ids_axes, "logits": ids_axes}
     ins, outs, axes = ["input_ids"], ["logits"], {"input_ids": ids_axes, "logits": ids_axes}
-    for i in range(cfg.num_layers):
+    for i in range(num_layers):
         for kind in ("key", "value"):
             p, q = f"past_key_values.{i}.{kind}", f"present.{i}.{kind}"
             ins.append(p)
@@ -126,15 +131,20 @@ def dynamic_shapes_spec(cfg: BitNetConfig, form: str):
     The names become the ONNX dim_params (batch_size, sequence_length, past_sequence_length;
     the exporter names the presents' length `past_sequence_length + sequence_length`).
     """
+    return dynamic_shapes_for_layers(cfg.num_layers, cfg.max_position, form)
+
+
+def dynamic_shapes_for_layers(num_layers: int, max_position: int, form: str):
+    """dynamic_shapes_spec of any model with `num_layers` key/value pairs."""
     from torch.export import Dim
     batch = Dim("batch_size")
-    seq = Dim("sequence_length", max=cfg.max_position)
+    seq = Dim("sequence_length", max=max_position)
     ids = {0: batch, 1: seq}
     if form != "kvcache":
         return (ids,)
-    past = Dim("past_sequence_length", max=cfg.max_position)
+    past = Dim("past_sequence_length", max=max_position)
     # KVCacheStep.forward(input_ids, *past_flat): the varargs are one nested tuple.
-    return (ids, tuple({0: batch, 2: past} for _ in range(2 * cfg.num_layers)))
+    return (ids, tuple({0: batch, 2: past} for _ in range(2 * num_layers)))
 
 
 def _rshift_translation(self, other):

@@ -30,30 +30,12 @@ FORMS = ("logits", "kvcache")
 
 def io_spec(cfg, form):
     n, _heads, _dim = hf.kv_layout(cfg)
-    ins, outs = ["input_ids"], ["logits"]
-    axes = {"input_ids": {0: "batch_size", 1: "sequence_length"},
-            "logits": {0: "batch_size", 1: "sequence_length"}}
-    if form == "kvcache":
-        for i in range(n // 2):
-            for kind in ("key", "value"):
-                p, q = f"past_key_values.{i}.{kind}", f"present.{i}.{kind}"
-                ins.append(p)
-                outs.append(q)
-                axes[p] = {0: "batch_size", 2: "past_sequence_length"}
-                axes[q] = {0: "batch_size", 2: "total_sequence_length"}
-    return ins, outs, axes
+    return bx.io_spec_for_layers(n // 2, form)
 
 
 def dynamic_shapes(cfg, form):
-    from torch.export import Dim
-    batch = Dim("batch_size")
-    seq = Dim("sequence_length", max=cfg.max_position_embeddings)
-    ids = {0: batch, 1: seq}
-    if form != "kvcache":
-        return (ids,)
-    past = Dim("past_sequence_length", max=cfg.max_position_embeddings)
     n, _, _ = hf.kv_layout(cfg)
-    return (ids, tuple({0: batch, 2: past} for _ in range(n)))
+    return bx.dynamic_shapes_for_layers(n // 2, cfg.max_position_embeddings, form)
 
 
 def example_inputs(cfg, form, dtype, batch=bx.TRACE_BATCH, seq=bx.TRACE_SEQ, past=bx.TRACE_PAST):

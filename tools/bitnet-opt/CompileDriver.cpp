@@ -139,11 +139,8 @@ LogicalResult mlir::bitnet::runCompileDriver(StringRef inputFilename,
   bool namesTarget = !options().target.empty() || !options().mcpu.empty();
   if (namesTarget ||
       (emit != EmitKind::MLIR && !(*module)->hasAttr(kTargetAttrName))) {
-    FailureOr<TargetInfo> target = TargetInfo::resolve(
-        (*module)->getLoc(), options().target, options().mcpu);
-    if (failed(target))
+    if (failed(TargetInfo::stamp(*module, options().target, options().mcpu)))
       return failure();
-    (*module)->setAttr(kTargetAttrName, target->toAttr(&context));
   }
   if (options().floatWeights != "f32")
     (*module)->setAttr("bitnet.float_weights",

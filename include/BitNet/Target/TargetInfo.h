@@ -52,6 +52,10 @@ struct TargetInfo {
   /// is malformed.
   static FailureOr<TargetInfo> get(ModuleOp module);
 
+  /// Resolves `triple` and `cpu` (as resolve does) and stamps the result
+  /// on `module`, replacing any target there.
+  static LogicalResult stamp(ModuleOp module, StringRef triple, StringRef cpu);
+
   DictionaryAttr toAttr(MLIRContext *context) const;
   static FailureOr<TargetInfo> fromAttr(Location loc, DictionaryAttr attr);
 };

@@ -18,8 +18,11 @@
 
 using namespace mlir;
 
-void mlir::bitnet::buildONNXToTensorPipeline(OpPassManager &pm,
-                                             int64_t batchSize) {
+namespace mlir::bitnet {
+namespace {
+/// Imported onnx IR to ternary layers: what the compiler and the op report
+/// share.
+void buildTernaryRecognition(OpPassManager &pm, int64_t batchSize) {
   // Ternary recognition reads static shapes and evaluates weight subgraphs,
   // so estimators go first and shapes are known before it.
   pm.addPass(onnx::createONNXEliminateSTEPass());
@@ -27,7 +30,16 @@ void mlir::bitnet::buildONNXToTensorPipeline(OpPassManager &pm,
   shapes.batchSize = batchSize;
   pm.addPass(onnx::createONNXInferShapesPass(shapes));
   pm.addPass(createConvertONNXToTernaryPass());
+}
+} // namespace
+} // namespace mlir::bitnet
+
+void mlir::bitnet::buildONNXToTensorPipeline(OpPassManager &pm,
+                                             int64_t batchSize) {
+  buildTernaryRecognition(pm, batchSize);
   // BitLinear's result type is exact where the matched MatMul's was not.
+  onnx::ONNXInferShapesPassOptions shapes;
+  shapes.batchSize = batchSize;
   pm.addPass(onnx::createONNXInferShapesPass(shapes));
   pm.addPass(createConvertONNXToLinalgPass());
   // What no pattern lowered is reported here, by node, rather than as a
@@ -74,11 +86,7 @@ void mlir::bitnet::registerBitNetPipelines() {
       "Recognize the model's BitNet layers and print what one token costs "
       "(additions, multiplications, weight bytes, energy against FP16)",
       [](OpPassManager &pm, const ModelPipelineOptions &options) {
-        pm.addPass(onnx::createONNXEliminateSTEPass());
-        onnx::ONNXInferShapesPassOptions shapes;
-        shapes.batchSize = options.batchSize;
-        pm.addPass(onnx::createONNXInferShapesPass(shapes));
-        pm.addPass(createConvertONNXToTernaryPass());
+        buildTernaryRecognition(pm, options.batchSize);
         pm.addPass(createOpReportPass());
       });
   PassPipelineRegistration<ModelPipelineOptions>(

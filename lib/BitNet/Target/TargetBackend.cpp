@@ -34,11 +34,8 @@ struct SetTargetPass : bitnet::impl::SetTargetPassBase<SetTargetPass> {
     ModuleOp module = getOperation();
     if (triple.empty() && cpu.empty() && module->hasAttr(kTargetAttrName))
       return;
-    FailureOr<TargetInfo> info =
-        TargetInfo::resolve(module.getLoc(), triple, cpu);
-    if (failed(info))
-      return signalPassFailure();
-    module->setAttr(kTargetAttrName, info->toAttr(&getContext()));
+    if (failed(TargetInfo::stamp(module, triple, cpu)))
+      signalPassFailure();
   }
 };
 

@@ -141,6 +141,15 @@ FailureOr<TargetInfo> TargetInfo::resolve(Location loc, StringRef tripleName,
   return info;
 }
 
+LogicalResult TargetInfo::stamp(ModuleOp module, StringRef triple,
+                                StringRef cpu) {
+  FailureOr<TargetInfo> info = resolve(module.getLoc(), triple, cpu);
+  if (failed(info))
+    return failure();
+  module->setAttr(kTargetAttrName, info->toAttr(module.getContext()));
+  return success();
+}
+
 DictionaryAttr TargetInfo::toAttr(MLIRContext *context) const {
   Builder b(context);
   return b.getDictionaryAttr({

@@ -10,6 +10,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "LoweringUtils.h"
 #include "PopulatePatterns.h"
 
 #include "BitNet/Dialect/ONNX/IR/ONNXOps.h"
@@ -34,10 +35,6 @@ namespace onnx = mlir::bitnet::onnx;
 namespace {
 
 constexpr int64_t kLanes = 16;
-
-Value index(OpBuilder &b, Location loc, int64_t v) {
-  return arith::ConstantIndexOp::create(b, loc, v);
-}
 
 /// The f32 elements of a constant, dense or resource; empty if neither.
 std::vector<float> readFloats(ElementsAttr attr) {
@@ -167,11 +164,11 @@ Value rowDot(OpBuilder &b, Location loc, Value x, Value w, Value t, Value n,
         b, loc, DenseElementsAttr::get(vec, b.getF32FloatAttr(0.0f)));
     Value acc =
         scf::ForOp::create(
-            b, loc, index(b, loc, 0), index(b, loc, chunks), index(b, loc, 1),
+            b, loc, cIndex(b, loc, 0), cIndex(b, loc, chunks), cIndex(b, loc, 1),
             ValueRange{init},
             [&](OpBuilder &nb, Location nl, Value c, ValueRange iter) {
               Value offset =
-                  arith::MulIOp::create(nb, nl, c, index(nb, nl, kLanes));
+                  arith::MulIOp::create(nb, nl, c, cIndex(nb, nl, kLanes));
               Value xs = vector::TransferReadOp::create(
                   nb, nl, vec, x, ValueRange{t, offset}, zero,
                   ArrayRef<bool>{true});
@@ -185,8 +182,8 @@ Value rowDot(OpBuilder &b, Location loc, Value x, Value w, Value t, Value n,
   if (chunks * kLanes == k)
     return sum;
   return scf::ForOp::create(
-             b, loc, index(b, loc, chunks * kLanes), index(b, loc, k),
-             index(b, loc, 1), ValueRange{sum},
+             b, loc, cIndex(b, loc, chunks * kLanes), cIndex(b, loc, k),
+             cIndex(b, loc, 1), ValueRange{sum},
              [&](OpBuilder &nb, Location nl, Value i, ValueRange iter) {
                Value xi = tensor::ExtractOp::create(nb, nl, x, ValueRange{t, i});
                Value wi = tensor::ExtractOp::create(nb, nl, w, ValueRange{n, i});

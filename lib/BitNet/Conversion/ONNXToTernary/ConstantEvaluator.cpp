@@ -653,30 +653,18 @@ const llvm::StringMap<Rule> &rules() {
   return table;
 }
 
-/// Shape and Size need only the input's type when it is static.
-std::optional<EvaluatedTensor> evaluateFromType(Operation *op) {
-  auto inputType = op->getNumOperands() == 1
-                       ? dyn_cast<RankedTensorType>(op->getOperand(0).getType())
-                       : RankedTensorType();
-  if (!inputType || !inputType.hasStaticShape())
-    return std::nullopt;
+/// Shape or Size of a tensor of `shape`: the value of `op`.
+EvaluatedTensor shapeValue(Operation *op, ArrayRef<int64_t> shape) {
   if (isa<onnx::SizeOp>(op))
-    return EvaluatedTensor{{}, {double(inputType.getNumElements())}};
-  auto shape = dyn_cast<onnx::ShapeOp>(op);
-  if (!shape)
-    return std::nullopt;
-  auto [first, last] = shape.getDimRange(inputType.getRank());
+    return EvaluatedTensor{{}, {double(eval::numElements(shape))}};
+  auto [first, last] = cast<onnx::ShapeOp>(op).getDimRange(shape.size());
   EvaluatedTensor out{{std::max<int64_t>(last - first, 0)}, {}};
   for (int64_t d = first; d < last; ++d)
-    out.values.push_back(double(inputType.getDimSize(d)));
+    out.values.push_back(double(shape[d]));
   return out;
 }
 
 } // namespace
-
-bool ConstantEvaluator::canEvaluate(StringRef name) {
-  return rules().contains(name) || name == "onnx.Shape" || name == "onnx.Size";
-}
 
 std::optional<EvaluatedTensor> ConstantEvaluator::evaluate(Value value) {
   const EvaluatedTensor *result = eval(value, 0);
@@ -710,20 +698,16 @@ const EvaluatedTensor *ConstantEvaluator::eval(Value value, unsigned depth) {
   Attribute attr;
   if (matchPattern(value, m_Constant(&attr))) {
     result = readAttribute(attr);
-  } else if (isa<onnx::ShapeOp, onnx::SizeOp>(op) &&
-             (result = evaluateFromType(op))) {
   } else if (isa<onnx::ShapeOp, onnx::SizeOp>(op)) {
-    const EvaluatedTensor *input = eval(op->getOperand(0), depth + 1);
-    if (!input)
-      return nullptr;
-    if (isa<onnx::SizeOp>(op)) {
-      result = EvaluatedTensor{{}, {double(input->values.size())}};
+    // A static input type is enough; otherwise the input must evaluate.
+    auto inputType = dyn_cast<RankedTensorType>(op->getOperand(0).getType());
+    if (inputType && inputType.hasStaticShape()) {
+      result = shapeValue(op, inputType.getShape());
     } else {
-      auto [first, last] =
-          cast<onnx::ShapeOp>(op).getDimRange(input->shape.size());
-      result = EvaluatedTensor{{std::max<int64_t>(last - first, 0)}, {}};
-      for (int64_t d = first; d < last; ++d)
-        result->values.push_back(double(input->shape[d]));
+      const EvaluatedTensor *input = eval(op->getOperand(0), depth + 1);
+      if (!input)
+        return nullptr;
+      result = shapeValue(op, input->shape);
     }
   } else {
     auto rule = rules().find(op->getName().getStringRef());

@@ -33,9 +33,6 @@ public:
   /// evaluator knows; nullopt otherwise.
   std::optional<EvaluatedTensor> evaluate(Value value);
 
-  /// Whether the evaluator has a rule for ops named `name` ("onnx.Add").
-  static bool canEvaluate(StringRef name);
-
 private:
   const EvaluatedTensor *eval(Value value, unsigned depth = 0);
   /// Entries are boxed: pointers to them stay valid while the map grows.

@@ -5,7 +5,8 @@ usage: check_op_table.py SRC_ROOT [--doc FILE]
 The table must list every op of the onnx dialect (the records of
 include/BitNet/Dialect/ONNX/IR/*.td that derive from ONNX_Op) exactly once,
 and nothing else. Its columns must agree with the code:
-  evaluated  yes iff ConstantEvaluator.cpp names the op ("onnx.<Name>")
+  evaluated  yes iff ConstantEvaluator.cpp names the op ("onnx.<Name>" in its
+             rule table, or onnx::<Name>Op where it dispatches by class)
   folds      yes iff the record, or a class it derives from, has hasFolder = 1
   lowered    starts with "yes" iff a file of lib/BitNet/Conversion/ONNXToLinalg/
              names the op ("onnx.<Name>" or onnx::<Name>Op), "no" otherwise
@@ -160,7 +161,7 @@ def main():
     if not ops:
         problems.append("no ONNX_Op records found in %s" % ", ".join(td))
     rows = parse_doc(doc, problems)
-    evaluated = names_in([evaluator], False) & set(ops)
+    evaluated = names_in([evaluator], True) & set(ops)
     lowered = names_in(lowering, True) & set(ops)
 
     seen = set()
@@ -178,7 +179,7 @@ def main():
         elif (ev == "yes") != (op in evaluated):
             problems.append("%s: marked evaluated = %s, but ConstantEvaluator.cpp %s"
                             % (op, ev, "has a rule for it" if op in evaluated
-                               else "does not name \"onnx.%s\"" % op))
+                               else "does not name \"onnx.%s\" or onnx::%sOp" % (op, op)))
         if folds not in ("yes", "no"):
             problems.append("%s: folds is '%s', not yes or no" % (op, folds))
         elif (folds == "yes") != ops[op]:
