@@ -29,7 +29,11 @@ if [ -d "$ROOT/python/tests" ]; then
   py_failed=$(grep -oE '[0-9]+ (failed|errors?)' "$LOG" | awk '{n += $1} END {print n + 0}')
 fi
 
-passed=$((lit_passed + py_passed))
+# The benchmark's smoke mode: every installed system on the tiny config (bench/README.md).
+bench_passed=0
+"$ROOT/bench/run.sh" --smoke && bench_passed=1 || { status=1; py_failed=$((py_failed + 1)); }
+
+passed=$((lit_passed + py_passed + bench_passed))
 failed=$((lit_failed + py_failed))
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 echo "tests: $passed passed, $failed failed"

@@ -50,6 +50,18 @@ CONFIGS = {
                                 num_layers=12, num_heads=12, num_kv_heads=4,
                                 rope_theta=500000.0, rms_eps=1e-5,
                                 tie_embeddings=True, max_position=1024),
+    # The trained byte-level model's shape (python/bitnet/models, train.py) with room for
+    # a 128-token prompt plus 128 generated tokens: bench/ runs it with random weights.
+    "bytelm": BitNetConfig(vocab_size=256, hidden_size=128, intermediate_size=384,
+                           num_layers=4, num_heads=4, num_kv_heads=2,
+                           rope_theta=10000.0, rms_eps=1e-5,
+                           tie_embeddings=True, max_position=1024),
+    # The 700M shape of the BitNet b1.58 paper (1bitLLM/bitnet_b1_58-large: 16 heads, no
+    # GQA), tied, with a 32000 vocabulary: the benchmark's large model (~0.73e9 parameters).
+    "bitnet-700m": BitNetConfig(vocab_size=32000, hidden_size=1536, intermediate_size=4096,
+                                num_layers=24, num_heads=16, num_kv_heads=16,
+                                rope_theta=10000.0, rms_eps=1e-5,
+                                tie_embeddings=True, max_position=1024),
     # Shapes of the released microsoft/bitnet-b1.58-2B-4T (for memory tests only:
     # ~2.4e9 parameters, do not instantiate in unit tests).
     "bitnet-2b4t": BitNetConfig(vocab_size=128256, hidden_size=2560, intermediate_size=6912,
