@@ -16,9 +16,10 @@ IREE=3.13.0
 if ! "$PY" -c "import llama_cpp" 2>/dev/null; then
   echo "bench/setup.sh: building llama-cpp-python $LLAMA_CPP_PYTHON (llama.cpp for this CPU)"
   # GGML_NATIVE: -march=native, so the TQ kernels use AVX-512/VNNI as on a local build.
-  # --no-deps: its declared deps would move numpy; diskcache is the one it imports.
+  # LLAVA_BUILD=OFF: no multimodal library. --no-deps: its declared deps would move
+  # numpy; diskcache is the one it imports.
   start=$(date +%s)
-  CMAKE_ARGS="-DGGML_NATIVE=ON -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF" \
+  CMAKE_ARGS="-DGGML_NATIVE=ON -DLLAVA_BUILD=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF" \
   CMAKE_BUILD_PARALLEL_LEVEL="$(nproc)" \
     "$VENV/bin/pip" install --no-deps --no-binary llama-cpp-python \
       "llama-cpp-python==$LLAMA_CPP_PYTHON" diskcache==5.6.3
