@@ -78,10 +78,14 @@ def export_onnx(results: str, name: str) -> str:
     return out
 
 
+def lib_path(results: str, name: str, kernel: str) -> str:
+    return os.path.join(cache_dir(results, name), f"model-{kernel}-{FLOAT_WEIGHTS}.so")
+
+
 def compile_lib(results: str, name: str, onnx_path: str, kernel: str,
                 recompile: bool = False) -> str:
     """bitnet-opt --emit=lib with the given ternary kernel and an f16 head."""
-    out = os.path.join(cache_dir(results, name), f"model-{kernel}-{FLOAT_WEIGHTS}.so")
+    out = lib_path(results, name, kernel)
     if os.path.exists(out) and not recompile:
         return out
     tmp = out + ".tmp.so"

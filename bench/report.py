@@ -51,12 +51,14 @@ def plot(res: dict, path: str):
         for row in res["rows"]:
             if row.get("error") or not isinstance(row.get(key), (int, float)):
                 continue
-            label = f"{row['system']} {row['variant']}, {row['threads']}T"
-            series.setdefault(label, []).append((row["params"], row[key], row["threads"]))
-        for label, pts in sorted(series.items()):
+            name = f"{row['system']} {row['variant']}"
+            series.setdefault((name, row["threads"]), []).append((row["params"], row[key]))
+        # One colour per system and variant, the line style says the thread count.
+        names = sorted({name for name, _ in series})
+        for (name, threads), pts in sorted(series.items()):
             pts.sort()
-            style = "-" if pts[0][2] == 1 else "--"
-            ax.plot([p[0] for p in pts], [p[1] for p in pts], style, marker="o", label=label)
+            ax.plot([p[0] for p in pts], [p[1] for p in pts], "-" if threads == 1 else "--",
+                    marker="o", color=f"C{names.index(name) % 10}", label=f"{name}, {threads}T")
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_xlabel("parameters")

@@ -25,7 +25,7 @@ def open_system(spec: dict, threads: int):
     if kind == "llama.cpp":
         import sys_llama
         return sys_llama.System(spec["path"], threads, spec["n_ctx"])
-    if kind == "iree":
+    if kind == "IREE":
         import sys_iree
         return sys_iree.System(spec["path"], threads, spec["kv_heads"], spec["head_dim"],
                                spec["layers"])
