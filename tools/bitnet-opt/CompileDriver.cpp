@@ -60,7 +60,8 @@ struct DriverOptions {
   llvm::cl::opt<std::string> floatWeights{
       "float-weights",
       llvm::cl::desc("Storage of the float layers' compile-time weights (the "
-                     "head): f32 (exact), f16 or bf16 (half the bytes)"),
+                     "head): f32 (exact), f16 or bf16 (half the bytes), i8 (a "
+                     "quarter, one scale per row)"),
       llvm::cl::init("f32"), llvm::cl::cat(category)};
   llvm::cl::opt<bool> foldShapes{
       "onnx-fold-shapes",

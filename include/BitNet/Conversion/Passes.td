@@ -76,13 +76,15 @@ def ConvertONNXToLinalgPass : Pass<"convert-onnx-to-linalg"> {
     parallel element per output; a tied head reads the embedding table in
     place). `weights=f16` or `bf16` stores those weights at half width (half
     the bytes a decode step reads, at that type's rounding of the weights),
-    converting to f32 in registers; `f32` (the default) keeps them exact.
+    converting to f32 in registers; `i8` stores round(w / s) with one f32
+    scale s = max|row| / 127 per row (a quarter of the bytes); `f32` (the
+    default) keeps them exact.
     Ops not lowered yet stay as they are, so the pass can run on any
     module.
   }];
   let options = [
     Option<"weights", "weights", "std::string", /*default=*/"\"\"",
-           "Storage of compile-time float weights: f32, f16 or bf16 "
+           "Storage of compile-time float weights: f32, f16, bf16 or i8 "
            "(default: the module's bitnet.float_weights, else f32)">
   ];
   let dependentDialects = [

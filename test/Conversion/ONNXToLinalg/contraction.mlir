@@ -1,5 +1,6 @@
 // RUN: bitnet-opt %s -convert-onnx-to-linalg -split-input-file | FileCheck %s
 // RUN: bitnet-opt %s -convert-onnx-to-linalg=weights=f16 -split-input-file | FileCheck %s --check-prefix=F16
+// RUN: bitnet-opt %s -convert-onnx-to-linalg=weights=i8 -split-input-file | FileCheck %s --check-prefix=I8
 // RUN: not bitnet-opt %s -convert-onnx-to-linalg=weights=f8 -split-input-file 2>&1 | FileCheck %s --check-prefix=BADWEIGHTS
 
 // Attention scores: batched [B, H, S, D] x [B, H, D, T].
@@ -48,30 +49,39 @@ func.func @softmax(%x: tensor<?x8xf32>) -> tensor<?x8xf32> {
 // -----
 
 // A MatMul by compile-time weights reads them as rows W = B^T: one parallel
-// element per output, a 16-lane FMA loop over K and a scalar tail (K = 20).
-// The transpose of a constant is read in place: W is the constant itself
-// (the transpose, lowered first by the walk, is dead and folds away).
+// element per output, FMAs over 64-lane chunks of K and, for the last
+// partial chunk (all of K = 20 here), a masked read; the lanes are summed as
+// a tree. The transpose of a constant is read in place: W is the constant
+// itself (the transpose, lowered first by the walk, is dead and folds away).
 // CHECK-LABEL: func.func @tied_head_rows
 // CHECK-SAME: (%[[X:.*]]: tensor<1x?x20xf32>)
 // CHECK: %[[E:.*]] = arith.constant {{.*}} : tensor<3x20xf32>
 // CHECK: %[[X2:.*]] = tensor.collapse_shape %[[X]] {{\[\[}}0, 1], [2]]
 // CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel"]{{.*}} attrs = {bitnet.parallel}
-// CHECK: scf.for
-// CHECK: vector.transfer_read %[[X2]]
-// CHECK: vector.transfer_read %[[E]]
-// CHECK: vector.fma
-// CHECK: vector.reduction <add>
-// CHECK: scf.for %{{.*}} = %c16 to %c20
+// CHECK: %[[XS:.*]] = vector.transfer_read %[[X2]]{{.*}} : tensor<?x20xf32>, vector<64xf32>
+// CHECK: %[[WS:.*]] = vector.transfer_read %[[E]]{{.*}} : tensor<3x20xf32>, vector<64xf32>
+// CHECK: %[[ACC:.*]] = vector.fma %[[XS]], %[[WS]]
+// CHECK: vector.reduction <add>, %[[ACC]] fastmath<reassoc>
+// CHECK-NOT: tensor.extract
 // CHECK: tensor.expand_shape
 // With weights=f16 the rows are a half-width copy, widened in registers.
 // F16-LABEL: func.func @tied_head_rows
 // F16: %[[H:.*]] = arith.constant dense<5.000000e-01> : tensor<3x20xf16>
-// F16: vector.transfer_read %[[H]]{{.*}} : tensor<3x20xf16>, vector<16xf16>
-// F16: arith.extf %{{.*}} : vector<16xf16> to vector<16xf32>
+// F16: vector.transfer_read %[[H]]{{.*}} : tensor<3x20xf16>, vector<64xf16>
+// F16: arith.extf %{{.*}} : vector<64xf16> to vector<64xf32>
 // F16: vector.fma
-// F16: tensor.extract %[[H]]
-// F16: arith.extf %{{.*}} : f16 to f32
-// BADWEIGHTS: error: unknown weight storage 'f8' (f32, f16 or bf16)
+// With weights=i8 each row is round(w / s), s = max|row| / 127, and the
+// row's sum is scaled once.
+// I8-LABEL: func.func @tied_head_rows
+// I8-DAG: %[[Q:.*]] = arith.constant dense<127> : tensor<3x20xi8>
+// I8-DAG: %[[S:.*]] = arith.constant dense<0.00393700786> : tensor<3xf32>
+// I8: %[[ROW:.*]] = linalg.index 0
+// I8: vector.transfer_read %[[Q]]{{.*}} : tensor<3x20xi8>, vector<64xi8>
+// I8: arith.sitofp %{{.*}} : vector<64xi8> to vector<64xf32>
+// I8: %[[SUM:.*]] = vector.reduction <add>
+// I8: %[[SCALE:.*]] = tensor.extract %[[S]][%[[ROW]]]
+// I8: arith.mulf %[[SUM]], %[[SCALE]]
+// BADWEIGHTS: error: unknown weight storage 'f8' (f32, f16, bf16 or i8)
 func.func @tied_head_rows(%x: tensor<1x?x20xf32>) -> tensor<1x?x3xf32> {
   %e = arith.constant dense<0.5> : tensor<3x20xf32>
   %w = onnx.Transpose %e {perm = [1, 0]} : (tensor<3x20xf32>) -> tensor<20x3xf32>

@@ -36,15 +36,22 @@ struct ConvertONNXToLinalgPass
                          : StringAttr();
       weights = attr ? attr.str() : "f32";
     }
-    FloatType storage = weights == "f16"    ? FloatType(Float16Type::get(ctx))
-                        : weights == "bf16" ? FloatType(BFloat16Type::get(ctx))
-                        : weights == "f32"  ? FloatType(Float32Type::get(ctx))
-                                            : FloatType();
+    Type storage = weights == "f16"    ? Type(Float16Type::get(ctx))
+                   : weights == "bf16" ? Type(BFloat16Type::get(ctx))
+                   : weights == "f32"  ? Type(Float32Type::get(ctx))
+                   : weights == "i8"   ? Type(IntegerType::get(ctx, 8))
+                                       : Type();
     if (!storage) {
       getOperation()->emitError() << "unknown weight storage '" << weights
-                                  << "' (f32, f16 or bf16)";
+                                  << "' (f32, f16, bf16 or i8)";
       return signalPassFailure();
     }
+    // Attention's products first: they read through producers that the
+    // main walk would lower before reaching them.
+    RewritePatternSet attention(&getContext());
+    bitnet::populateBatchMatMulToVectorPatterns(attention);
+    walkAndApplyPatterns(getOperation(), std::move(attention));
+
     RewritePatternSet patterns(&getContext());
     bitnet::populateContractionToLinalgPatterns(patterns);
     bitnet::populateDataMovementToLinalgPatterns(patterns);

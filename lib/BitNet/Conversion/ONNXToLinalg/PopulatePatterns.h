@@ -17,11 +17,16 @@ void populateDataMovementToLinalgPatterns(RewritePatternSet &patterns);
 void populateElementwiseToLinalgPatterns(RewritePatternSet &patterns);
 void populateReductionToLinalgPatterns(RewritePatternSet &patterns);
 void populateShapeToTensorPatterns(RewritePatternSet &patterns);
+/// Attention's MatMuls against the KV cache as vector code that reads the
+/// cache in place, through the Transpose and the grouped-query repeat that
+/// feed them (applied before anything else is lowered, while those are
+/// still onnx ops).
+void populateBatchMatMulToVectorPatterns(RewritePatternSet &patterns);
 /// MatMuls by compile-time weights as row dot products (benefit 2: before
-/// the generic MatMul lowering), the weights stored as `storage` (f32, f16
-/// or bf16).
+/// the generic MatMul lowering), the weights stored as `storage` (f32, f16,
+/// bf16, or i8 with a scale per row).
 void populateWeightMatMulToVectorPatterns(RewritePatternSet &patterns,
-                                          FloatType storage);
+                                          Type storage);
 
 } // namespace mlir::bitnet
 

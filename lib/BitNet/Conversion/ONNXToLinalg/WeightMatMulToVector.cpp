@@ -2,8 +2,8 @@
 //
 // The float layers left after BitLinear recognition whose weights are known
 // (the head above all, a GEMV over the vocabulary at decode) read their
-// weights as rows: y[t, n] = dot(x[t, :], W[n, :]) with W = B^T, 16 lanes at
-// a time, each output computed by one (parallel) linalg element. Rows are
+// weights as rows: y[t, n] = dot(x[t, :], W[n, :]) with W = B^T (VectorDot.h),
+// each output computed by one (parallel) linalg element. Rows are
 // contiguous, so the weights stream from memory in order. Where B is the
 // transpose of a constant (a tied head over the embedding table), W is that
 // constant itself, read in place; otherwise B is transposed once here.
@@ -12,6 +12,7 @@
 
 #include "LoweringUtils.h"
 #include "PopulatePatterns.h"
+#include "VectorDot.h"
 
 #include "BitNet/Dialect/ONNX/IR/ONNXOps.h"
 #include "BitNet/Support/ElementsStorage.h"
@@ -19,13 +20,12 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
-#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
-#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 
+#include <cmath>
 #include <cstring>
 
 using namespace mlir;
@@ -33,8 +33,6 @@ using namespace mlir::bitnet;
 namespace onnx = mlir::bitnet::onnx;
 
 namespace {
-
-constexpr int64_t kLanes = 16;
 
 /// The f32 elements of a constant, dense or resource; empty if neither.
 std::vector<float> readFloats(ElementsAttr attr) {
@@ -63,40 +61,64 @@ Value bytesConstant(PatternRewriter &rewriter, Location loc,
       cast<TypedAttr>(buildElementsAttr(type, bytes, "weight_rows")));
 }
 
-/// `rows` ([N, K] f32) as a constant of `storage` type.
-Value rowsConstant(PatternRewriter &rewriter, Location loc,
-                   ArrayRef<float> rows, int64_t n, int64_t k,
-                   FloatType storage) {
+/// The [N, K] weight rows a product reads, in their storage type, and for
+/// int8 storage the f32 scale of each row ([N]).
+struct WeightRows {
+  Value rows;
+  Value scales;
+  explicit operator bool() const { return bool(rows); }
+};
+
+/// `rows` ([N, K] f32) stored as `storage`: f32 as is, f16/bf16 rounded to
+/// nearest, i8 as round(w / s) with s = max|row| / 127 per row (llama.cpp's
+/// Q8 head, at one scale per row instead of per block of 32).
+WeightRows rowsConstant(PatternRewriter &rewriter, Location loc,
+                        ArrayRef<float> rows, int64_t n, int64_t k,
+                        Type storage) {
   auto type = RankedTensorType::get({n, k}, storage);
+  auto asBytes = [](const auto &v) {
+    return ArrayRef<char>(reinterpret_cast<const char *>(v.data()),
+                          v.size() * sizeof(v[0]));
+  };
   if (storage.isF32())
-    return bytesConstant(
-        rewriter, loc, type,
-        ArrayRef<char>(reinterpret_cast<const char *>(rows.data()),
-                       rows.size() * sizeof(float)));
+    return {bytesConstant(rewriter, loc, type, asBytes(rows)), {}};
+  if (storage.isInteger(8)) {
+    std::vector<int8_t> q(rows.size());
+    std::vector<float> scales(n);
+    for (int64_t r = 0; r < n; ++r) {
+      float max = 0;
+      for (int64_t i = 0; i < k; ++i)
+        max = std::max(max, std::fabs(rows[r * k + i]));
+      float s = max > 0 ? max / 127.0f : 1.0f;
+      scales[r] = s;
+      for (int64_t i = 0; i < k; ++i)
+        q[r * k + i] = int8_t(std::lround(rows[r * k + i] / s));
+    }
+    auto scaleType = RankedTensorType::get({n}, rewriter.getF32Type());
+    return {bytesConstant(rewriter, loc, type, asBytes(q)),
+            bytesConstant(rewriter, loc, scaleType, asBytes(scales))};
+  }
+  auto semantics = &cast<FloatType>(storage).getFloatSemantics();
   std::vector<uint16_t> narrow;
   narrow.reserve(rows.size());
   for (float v : rows) {
     APFloat f(v);
     bool lost;
-    f.convert(storage.getFloatSemantics(), APFloat::rmNearestTiesToEven,
-              &lost);
+    f.convert(*semantics, APFloat::rmNearestTiesToEven, &lost);
     narrow.push_back(uint16_t(f.bitcastToAPInt().getZExtValue()));
   }
-  return bytesConstant(
-      rewriter, loc, type,
-      ArrayRef<char>(reinterpret_cast<const char *>(narrow.data()),
-                     narrow.size() * sizeof(uint16_t)));
+  return {bytesConstant(rewriter, loc, type, asBytes(narrow)), {}};
 }
 
 /// The rows of `constant` ([N, K] f32, the operand of a transpose that
 /// makes B): itself when stored as f32, else a narrowed copy.
-Value rowsOfTransposed(PatternRewriter &rewriter, Location loc,
-                       Value constant, FloatType storage) {
+WeightRows rowsOfTransposed(PatternRewriter &rewriter, Location loc,
+                            Value constant, Type storage) {
   ElementsAttr attr;
   if (!matchPattern(constant, m_Constant(&attr)))
     return {};
   if (storage.isF32())
-    return constant;
+    return {constant, {}};
   auto type = cast<RankedTensorType>(constant.getType());
   std::vector<float> rows = readFloats(attr);
   if (int64_t(rows.size()) != attr.getNumElements())
@@ -105,24 +127,25 @@ Value rowsOfTransposed(PatternRewriter &rewriter, Location loc,
                       type.getDimSize(1), storage);
 }
 
-/// W = B^T as an [N, K] value of `storage` type: the constant under a
+/// W = B^T as [N, K] rows of `storage` type: the constant under a
 /// Transpose of B (read in place when it is f32 already), or a transposed
 /// copy of constant B; null when B is not known.
-Value weightRows(PatternRewriter &rewriter, Location loc, Value b,
-                 FloatType storage) {
+WeightRows weightRows(PatternRewriter &rewriter, Location loc, Value b,
+                      Type storage) {
   auto bType = cast<RankedTensorType>(b.getType());
   if (auto t = b.getDefiningOp<onnx::TransposeOp>()) {
     auto perm = t.getPerm();
     bool swaps = !perm || (perm->size() == 2 &&
                            cast<IntegerAttr>((*perm)[0]).getInt() == 1);
     if (swaps)
-      if (Value rows = rowsOfTransposed(rewriter, loc, t.getData(), storage))
+      if (WeightRows rows = rowsOfTransposed(rewriter, loc, t.getData(), storage))
         return rows;
   }
   // The walk may have lowered the Transpose already.
   if (auto t = b.getDefiningOp<linalg::TransposeOp>())
     if (t.getPermutation() == ArrayRef<int64_t>{1, 0})
-      if (Value rows = rowsOfTransposed(rewriter, loc, t.getInput(), storage))
+      if (WeightRows rows =
+              rowsOfTransposed(rewriter, loc, t.getInput(), storage))
         return rows;
   ElementsAttr attr;
   if (!matchPattern(b, m_Constant(&attr)))
@@ -138,69 +161,21 @@ Value weightRows(PatternRewriter &rewriter, Location loc, Value b,
   return rowsConstant(rewriter, loc, rows, n, k, storage);
 }
 
-/// 16 weights of row n from `offset`, as f32 lanes.
-Value readWeights(OpBuilder &b, Location loc, Value w, Value n, Value offset) {
-  Type storage = cast<RankedTensorType>(w.getType()).getElementType();
-  Value pad = arith::ConstantOp::create(b, loc, b.getFloatAttr(storage, 0.0));
-  Value lanes = vector::TransferReadOp::create(
-      b, loc, VectorType::get({kLanes}, storage), w, ValueRange{n, offset},
-      pad, ArrayRef<bool>{true});
-  if (storage.isF32())
-    return lanes;
-  return arith::ExtFOp::create(
-      b, loc, VectorType::get({kLanes}, b.getF32Type()), lanes);
-}
-
-/// sum over k of x[t, k] * w[n, k]: 16-lane FMAs, then the scalar tail.
-Value rowDot(OpBuilder &b, Location loc, Value x, Value w, Value t, Value n,
-             int64_t k) {
-  Type f32 = b.getF32Type();
-  auto vec = VectorType::get({kLanes}, f32);
-  int64_t chunks = k / kLanes;
-  Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
-  Value sum = zero;
-  if (chunks) {
-    Value init = arith::ConstantOp::create(
-        b, loc, DenseElementsAttr::get(vec, b.getF32FloatAttr(0.0f)));
-    Value acc =
-        scf::ForOp::create(
-            b, loc, cIndex(b, loc, 0), cIndex(b, loc, chunks), cIndex(b, loc, 1),
-            ValueRange{init},
-            [&](OpBuilder &nb, Location nl, Value c, ValueRange iter) {
-              Value offset =
-                  arith::MulIOp::create(nb, nl, c, cIndex(nb, nl, kLanes));
-              Value xs = vector::TransferReadOp::create(
-                  nb, nl, vec, x, ValueRange{t, offset}, zero,
-                  ArrayRef<bool>{true});
-              Value ws = readWeights(nb, nl, w, n, offset);
-              scf::YieldOp::create(
-                  nb, nl, Value(vector::FMAOp::create(nb, nl, xs, ws, iter[0])));
-            })
-            .getResult(0);
-    sum = vector::ReductionOp::create(b, loc, vector::CombiningKind::ADD, acc);
-  }
-  if (chunks * kLanes == k)
+/// sum over k of x[t, k] * w[n, k], times the row's scale if it has one.
+Value rowDot(OpBuilder &b, Location loc, Value x, const WeightRows &w,
+             Value t, Value n, int64_t k) {
+  Value sum = buildLaneDot(b, loc, x, t, w.rows, n, k);
+  if (!w.scales)
     return sum;
-  return scf::ForOp::create(
-             b, loc, cIndex(b, loc, chunks * kLanes), cIndex(b, loc, k),
-             cIndex(b, loc, 1), ValueRange{sum},
-             [&](OpBuilder &nb, Location nl, Value i, ValueRange iter) {
-               Value xi = tensor::ExtractOp::create(nb, nl, x, ValueRange{t, i});
-               Value wi = tensor::ExtractOp::create(nb, nl, w, ValueRange{n, i});
-               if (!wi.getType().isF32())
-                 wi = arith::ExtFOp::create(nb, nl, nb.getF32Type(), wi);
-               Value p = arith::MulFOp::create(nb, nl, xi, wi);
-               scf::YieldOp::create(
-                   nb, nl, Value(arith::AddFOp::create(nb, nl, iter[0], p)));
-             })
-      .getResult(0);
+  Value scale = tensor::ExtractOp::create(b, loc, w.scales, ValueRange{n});
+  return arith::MulFOp::create(b, loc, sum, scale);
 }
 
 /// y = x @ B for f32 x [..., K] and compile-time B [K, N].
 struct WeightMatMulToVector : OpRewritePattern<onnx::MatMulOp> {
-  WeightMatMulToVector(MLIRContext *context, FloatType storage)
+  WeightMatMulToVector(MLIRContext *context, Type storage)
       : OpRewritePattern(context, /*benefit=*/2), storage(storage) {}
-  FloatType storage;
+  Type storage;
 
   LogicalResult matchAndRewrite(onnx::MatMulOp op,
                                 PatternRewriter &rewriter) const override {
@@ -214,7 +189,7 @@ struct WeightMatMulToVector : OpRewritePattern<onnx::MatMulOp> {
         aType.getShape().back() != bType.getDimSize(0))
       return rewriter.notifyMatchFailure(op, "needs f32 x [..., K], B [K, N]");
     Location loc = op.getLoc();
-    Value w = weightRows(rewriter, loc, op.getB(), storage);
+    WeightRows w = weightRows(rewriter, loc, op.getB(), storage);
     if (!w)
       return rewriter.notifyMatchFailure(op, "B is not known at compile time");
     int64_t k = bType.getDimSize(0), n = bType.getDimSize(1);
@@ -273,6 +248,6 @@ struct WeightMatMulToVector : OpRewritePattern<onnx::MatMulOp> {
 } // namespace
 
 void mlir::bitnet::populateWeightMatMulToVectorPatterns(
-    RewritePatternSet &patterns, FloatType storage) {
+    RewritePatternSet &patterns, Type storage) {
   patterns.add<WeightMatMulToVector>(patterns.getContext(), storage);
 }
