@@ -173,7 +173,8 @@ class Bench:
         if os.path.exists(failed) and not self.a.recompile:
             error = open(failed).read()
         else:
-            print("  compile IREE (iree-import-onnx, iree-compile)", flush=True)
+            if not os.path.exists(out):
+                print("  compile IREE (iree-import-onnx, iree-compile)", flush=True)
             try:
                 sys_iree.compile_vmfb(onnx_path, out, self.a.iree_timeout)
                 error = ""
