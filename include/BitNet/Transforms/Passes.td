@@ -20,6 +20,33 @@ def ExportModelEntryPass : Pass<"bitnet-export-model-entry", "::mlir::ModuleOp">
   }];
 }
 
+def KVCacheInPlacePass : Pass<"bitnet-kv-cache-in-place", "::mlir::ModuleOp"> {
+  let summary = "Append each decode step's keys and values to the caller's cache buffers";
+  let description = [{
+    An exported KV-cache graph takes `past_key_values.<s>` ([B, H, past, D])
+    and returns `present.<s> = Concat(past, new, axis = 2)`: every step
+    copies the whole cache. This pass rewrites each such pair of the model
+    entry so that the cache never moves:
+
+    - the past input becomes the cache buffer itself, of any capacity in
+      dim 2, and is marked writable;
+    - a new input `bitnet.past_length` (i64, rank 0) says how many of its
+      rows are filled; every other use of the past reads those rows;
+    - the new rows are inserted in place after them, and the Concat's
+      users read the filled rows of the updated buffer;
+    - the present output is dropped: the caller's buffer is the present.
+
+    The runtime (docs/Runtime.md) recognizes the form by the
+    `bitnet.past_length` input and owns buffers with room to grow. Runs
+    on onnx IR after shape inference; entries without the pattern are left
+    as they are. Concats of a past that is not returned, or returned
+    twice, are left as copies.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::tensor::TensorDialect",
+                           "::mlir::bufferization::BufferizationDialect"];
+}
+
 def LowerMemRefCopyPass : Pass<"bitnet-lower-memref-copy"> {
   let summary = "Rewrite memref.copy as linalg.copy";
   let description = [{

@@ -41,6 +41,8 @@ void mlir::bitnet::buildONNXToTensorPipeline(OpPassManager &pm,
   onnx::ONNXInferShapesPassOptions shapes;
   shapes.batchSize = batchSize;
   pm.addPass(onnx::createONNXInferShapesPass(shapes));
+  // Before lowering, while the cache's Concat is still one op.
+  pm.addPass(createKVCacheInPlacePass());
   pm.addPass(createConvertONNXToLinalgPass());
   // What no pattern lowered is reported here, by node, rather than as a
   // bufferization failure later.

@@ -7,6 +7,11 @@
  * back as the next call's pasts; a model without a cache is rerun on the whole
  * token history and only the new rows of its logits are returned.
  *
+ * A graph compiled with its cache in place (bitnet-kv-cache-in-place) has no
+ * presents and an extra "bitnet.past_length" input instead: each past input is
+ * a buffer the runtime owns, with room for `kv_capacity` rows, of which the
+ * first past_length are filled; the graph appends the new rows itself.
+ *
  * Plain C11 and libc, so that it compiles into any model library without a
  * build system: cc -std=c11 -O2 -fPIC -fvisibility=hidden -I include -c.
  *===----------------------------------------------------------------------===*/
@@ -21,11 +26,12 @@
 
 #define PAST_PREFIX "past_key_values."
 #define PRESENT_PREFIX "present."
+#define PAST_LENGTH_NAME "bitnet.past_length"
 
 /* One past_key_values input and the present output that refills it. */
 typedef struct KVSlot {
   int input;
-  int output;
+  int output; /* -1 when the cache is updated in place */
   int64_t heads;
   int64_t head_dim;
   BitNetBuffer cache; /* the last present, owned; allocated == NULL when empty */
@@ -49,6 +55,11 @@ struct BitNetModel {
   int num_slots;
   KVSlot *slots;
   int64_t length; /* tokens consumed */
+  /* The cache in place: the past_length input (-1 without), the value it
+   * reads, and the rows each slot's buffer has room for. */
+  int length_input;
+  int64_t past_length;
+  int64_t kv_capacity;
   int threads;    /* OpenMP threads of each run */
   /* Without a KV cache: every token so far, since each run reruns them all. */
   int64_t *history;
@@ -124,6 +135,17 @@ static int add_kv_slot(BitNetModel *m, int input) {
     return fail(m, "graph input '%s' must be f32 [1, heads, past, head_dim] with static heads "
                    "and head_dim and a dynamic past", past->name);
   int output = find_output(info, PRESENT_PREFIX, suffix);
+  if (m->length_input >= 0) {
+    if (output >= 0)
+      return fail(m, "graph output '%s' is a present, but the graph updates its cache in "
+                     "place", info->outputs[output].name);
+    KVSlot *slot = &m->slots[m->num_slots++];
+    slot->input = input;
+    slot->output = -1;
+    slot->heads = past->dims[1];
+    slot->head_dim = past->dims[3];
+    return 0;
+  }
   if (output < 0)
     return fail(m, "graph input '%s' has no matching output '" PRESENT_PREFIX "%s'", past->name,
                 suffix);
@@ -143,6 +165,15 @@ static int add_kv_slot(BitNetModel *m, int input) {
 
 static int validate_inputs(BitNetModel *m) {
   const BitNetModelInfo *info = m->info;
+  /* First: whether the pasts come with presents or are updated in place. */
+  for (int i = 0; i < info->num_inputs; ++i) {
+    const BitNetTensorInfo *t = &info->inputs[i];
+    if (strcmp(t->name, PAST_LENGTH_NAME) != 0)
+      continue;
+    if (t->element_type != BITNET_I64 || t->rank != 0)
+      return fail(m, "graph input '" PAST_LENGTH_NAME "' must be a rank-0 i64");
+    m->length_input = i;
+  }
   for (int i = 0; i < info->num_inputs; ++i) {
     const BitNetTensorInfo *t = &info->inputs[i];
     if (strcmp(t->name, "input_ids") == 0) {
@@ -153,13 +184,16 @@ static int validate_inputs(BitNetModel *m) {
     } else if (after_prefix(t->name, PAST_PREFIX)) {
       if (add_kv_slot(m, i))
         return 1;
-    } else {
+    } else if (i != m->length_input) {
       return fail(m, "unexpected graph input '%s' (expected 'input_ids' and "
                      "'" PAST_PREFIX "<layer>.key/value')", t->name);
     }
   }
   if (m->tokens_input < 0)
     return fail(m, "the graph has no 'input_ids' input");
+  if (m->length_input >= 0 && m->num_slots == 0)
+    return fail(m, "graph input '" PAST_LENGTH_NAME "' comes without any "
+                   "'" PAST_PREFIX "<layer>.key/value' input");
   return 0;
 }
 
@@ -206,6 +240,7 @@ BitNetModel *bitnet_model_create(void) {
   m->threads = 1;
   m->tokens_input = -1;
   m->logits_output = -1;
+  m->length_input = -1;
   if (validate_signature(m) == 0) {
     if (allocate_scratch(m)) {
       bitnet_model_destroy(m);
@@ -237,6 +272,47 @@ static void free_caches(BitNetModel *m) {
   free_distinct(m->drop, m->num_slots, NULL, 0);
   for (int s = 0; s < m->num_slots; ++s)
     memset(&m->slots[s].cache, 0, sizeof m->slots[s].cache);
+  m->kv_capacity = 0;
+}
+
+/* Gives every in-place cache room for `rows` rows, keeping the filled ones:
+ * all buffers grow or none does. Capacity doubles, up to the model's
+ * context, so a sequence costs O(log length) moves of its cache. */
+static int reserve_cache(BitNetModel *m, int64_t rows) {
+  if (rows <= m->kv_capacity)
+    return 0;
+  int64_t capacity = m->kv_capacity * 2 > rows ? m->kv_capacity * 2 : rows;
+  if (capacity < 64)
+    capacity = 64;
+  if (bitnet_model_max_context > 0 && capacity > bitnet_model_max_context)
+    capacity = bitnet_model_max_context;
+  int n = m->num_slots;
+  for (int s = 0; s < n; ++s) {
+    const KVSlot *slot = &m->slots[s];
+    size_t row = (size_t)slot->head_dim * sizeof(float);
+    /* heads * capacity * row bytes, checked against overflow */
+    if ((uint64_t)capacity > SIZE_MAX / row / (size_t)slot->heads)
+      return fail(m, "a KV cache of %lld rows is too large", (long long)capacity);
+    m->drop[s] = malloc((size_t)slot->heads * (size_t)capacity * row);
+    if (!m->drop[s]) {
+      for (int j = 0; j < s; ++j)
+        free(m->drop[j]);
+      return fail(m, "out of memory for a KV cache of %lld rows", (long long)capacity);
+    }
+  }
+  for (int s = 0; s < n; ++s) {
+    KVSlot *slot = &m->slots[s];
+    size_t row = (size_t)slot->head_dim * sizeof(float);
+    char *grown = m->drop[s];
+    const char *old = slot->cache.data;
+    for (int64_t h = 0; old && h < slot->heads; ++h)
+      memcpy(grown + (size_t)h * (size_t)capacity * row,
+             old + (size_t)h * (size_t)m->kv_capacity * row, (size_t)m->length * row);
+    free(slot->cache.allocated);
+    slot->cache.allocated = slot->cache.data = grown;
+  }
+  m->kv_capacity = capacity;
+  return 0;
 }
 
 void bitnet_model_destroy(BitNetModel *m) {
@@ -262,6 +338,10 @@ static void release_outputs(BitNetModel *m, int keep_presents) {
     m->drop[num_drop++] = m->outputs[i].allocated;
   for (int s = 0; s < m->num_slots; ++s) {
     void *cache = m->slots[s].cache.allocated;
+    if (m->slots[s].output < 0) {
+      m->keep[num_keep++] = cache;
+      continue;
+    }
     void *present = m->outputs[m->slots[s].output].allocated;
     if (keep_presents) {
       m->keep[num_keep++] = present;
@@ -307,12 +387,19 @@ static int invoke_graph(BitNetModel *m, const int64_t *ids, int64_t seq) {
   for (int s = 0; s < m->num_slots; ++s) {
     const KVSlot *slot = &m->slots[s];
     BitNetBuffer *in = &m->inputs[slot->input];
-    in->data = past ? slot->cache.data : (void *)empty_tensor_data;
+    int in_place = slot->output < 0;
+    in->data = in_place || past ? slot->cache.data : (void *)empty_tensor_data;
     in->rank = 4;
     in->sizes[0] = 1;
     in->sizes[1] = slot->heads;
-    in->sizes[2] = past;
+    in->sizes[2] = in_place ? m->kv_capacity : past;
     in->sizes[3] = slot->head_dim;
+  }
+  if (m->length_input >= 0) {
+    m->past_length = past;
+    BitNetBuffer *length = &m->inputs[m->length_input];
+    length->data = &m->past_length;
+    length->rank = 0;
   }
   /* The thread count is OpenMP's per calling thread: set it for this run. */
   if (bitnet_runtime_set_openmp_threads)
@@ -325,6 +412,8 @@ static int invoke_graph(BitNetModel *m, const int64_t *ids, int64_t seq) {
     rc = check_output(m, m->logits_output, 3, logits_sizes);
   for (int s = 0; s < m->num_slots && rc == 0; ++s) {
     const KVSlot *slot = &m->slots[s];
+    if (slot->output < 0)
+      continue;
     int64_t want[4] = {1, slot->heads, past + seq, slot->head_dim};
     rc = check_output(m, slot->output, 4, want);
   }
@@ -341,12 +430,15 @@ static void copy_logits(BitNetModel *m, int64_t first_row, int64_t rows, float *
 }
 
 static int run_cached(BitNetModel *m, const int64_t *tokens, int64_t n, float *logits) {
+  if (m->length_input >= 0 && reserve_cache(m, m->length + n))
+    return 1;
   if (invoke_graph(m, tokens, n))
     return 1;
   copy_logits(m, 0, n, logits);
   release_outputs(m, 1);
   for (int s = 0; s < m->num_slots; ++s)
-    m->slots[s].cache = m->outputs[m->slots[s].output];
+    if (m->slots[s].output >= 0)
+      m->slots[s].cache = m->outputs[m->slots[s].output];
   m->length += n;
   return 0;
 }

@@ -51,23 +51,33 @@ int64_t getMaxContext(ModuleOp module) {
   return max.value_or(0);
 }
 
+} // namespace
+
+func::FuncOp bitnet::findModelEntry(ModuleOp module, size_t *count) {
+  if (auto entry = module.lookupSymbol<func::FuncOp>("main_graph"))
+    return entry;
+  SmallVector<func::FuncOp> candidates;
+  for (auto f : module.getOps<func::FuncOp>())
+    if (f.isPublic() && !f.isExternal())
+      candidates.push_back(f);
+  if (count)
+    *count = candidates.size();
+  return candidates.size() == 1 ? candidates.front() : func::FuncOp();
+}
+
+namespace {
+
 struct ExportModelEntryPass
     : bitnet::impl::ExportModelEntryPassBase<ExportModelEntryPass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    func::FuncOp entry = module.lookupSymbol<func::FuncOp>("main_graph");
+    size_t candidates = 0;
+    func::FuncOp entry = bitnet::findModelEntry(module, &candidates);
     if (!entry) {
-      SmallVector<func::FuncOp> candidates;
-      for (auto f : module.getOps<func::FuncOp>())
-        if (f.isPublic() && !f.isExternal())
-          candidates.push_back(f);
-      if (candidates.size() != 1) {
-        module.emitError("no model entry: expected a function @main_graph or "
-                         "exactly one public function, found ")
-            << candidates.size();
-        return signalPassFailure();
-      }
-      entry = candidates.front();
+      module.emitError("no model entry: expected a function @main_graph or "
+                       "exactly one public function, found ")
+          << candidates;
+      return signalPassFailure();
     }
     Builder b(&getContext());
     SmallVector<Attribute> inputs, outputs;
