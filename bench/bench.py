@@ -124,7 +124,17 @@ class Bench:
                                           "threads": t, "error": "not compiled (--no-compile)"})
                     self.skip(f"bitnet-mlir {kernel} on {name}: not compiled (--no-compile)")
                     continue
-                lib = models.compile_lib(a.results, name, onnx_path, kernel, recompile=a.recompile)
+                try:
+                    lib = models.compile_lib(a.results, name, onnx_path, kernel,
+                                             recompile=a.recompile)
+                except RuntimeError as e:  # a failed compile is a result, not the end of the run
+                    error = str(e).splitlines()[0]
+                    self.failures.append(f"{name} bitnet-mlir {kernel}: {error}")
+                    for t in a.threads:
+                        self.rows.append({"model": name, "params": counts["params"],
+                                          "system": "bitnet-mlir", "variant": variant,
+                                          "threads": t, "error": error})
+                    continue
                 secs = models.compile_seconds(lib)
                 self.measure(name, "bitnet-mlir", variant, lib,
                              nbytes, a.threads, f"compiled in {secs:.0f} s" if secs else "")

@@ -58,7 +58,11 @@ def run_with_progress(cmd, label: str, log_path: str, env=None):
     if rc != 0:
         with open(log_path) as f:
             tail = f.read()[-2000:]
-        raise RuntimeError(f"{label} failed (rc {rc}, log {log_path}):\n{tail}")
+        # rc -9 with nothing in the log is the kernel's OOM killer (the 700M compile peaks
+        # above 10 GB).
+        why = "killed by signal 9 (out of memory?)" if rc == -9 else f"rc {rc}"
+        raise RuntimeError(f"{label} failed after {time.time() - start:.0f} s, {why} "
+                           f"(log {log_path})\n{tail}")
     return time.time() - start
 
 
