@@ -10,13 +10,14 @@
 //                    cpu = "sapphirerapids", features = "+avx512f,...",
 //                    vector_bits = 512, int8_dot = "avx512-vnni",
 //                    l1_bytes = 49152, l2_bytes = 2097152,
-//                    l3_bytes = 110100480}
+//                    l3_bytes = 110100480, threads = "openmp"}
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef BITNET_TARGET_TARGETINFO_H
 #define BITNET_TARGET_TARGETINFO_H
 
+#include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinOps.h"
 
 #include <string>
@@ -41,6 +42,11 @@ struct TargetInfo {
   std::string int8Dot;
   /// Data cache sizes, in bytes, per core for L1/L2 and per chip for L3.
   int64_t l1Bytes = 0, l2Bytes = 0, l3Bytes = 0;
+  /// The thread runtime model libraries link: "openmp" (LLVM's libomp),
+  /// or empty for single-threaded code. Only the host's architecture has a
+  /// libomp here to link; an attribute without the field means "openmp",
+  /// as it did before the field existed.
+  std::string threads;
 
   /// The target `triple` and `cpu` name, with LLVM's knowledge of that CPU
   /// (empty triple: the host; empty cpu: the host CPU on the host, else
@@ -59,6 +65,16 @@ struct TargetInfo {
   DictionaryAttr toAttr(MLIRContext *context) const;
   static FailureOr<TargetInfo> fromAttr(Location loc, DictionaryAttr attr);
 };
+
+/// Whether code for `module`'s target may call a thread runtime (its
+/// `bitnet.target` has threads = "openmp", or no threads field, or the module
+/// has no target yet). Inline and read from the attribute alone so that
+/// shared passes need not link lib/BitNet/Target, which links them.
+inline bool targetHasThreads(ModuleOp module) {
+  auto target = module->getAttrOfType<DictionaryAttr>(kTargetAttrName);
+  auto threads = target ? target.getAs<StringAttr>("threads") : StringAttr();
+  return !threads || !threads.getValue().empty();
+}
 
 } // namespace mlir::bitnet
 

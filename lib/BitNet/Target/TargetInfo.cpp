@@ -138,6 +138,10 @@ FailureOr<TargetInfo> TargetInfo::resolve(Location loc, StringRef tripleName,
                           << triple.str() << "'";
   setVectorFeatures(info, triple, *subtarget);
   setCacheSizes(info, triple, isHost);
+  // LLVM's libomp comes for the architecture the compiler runs on; a
+  // cross-compiled library has none to link (docs/AArch64.md).
+  bool hostArch = llvm::Triple(host).getArch() == triple.getArch();
+  info.threads = hostArch ? "openmp" : "";
   return info;
 }
 
@@ -162,6 +166,7 @@ DictionaryAttr TargetInfo::toAttr(MLIRContext *context) const {
       b.getNamedAttr("l1_bytes", b.getI64IntegerAttr(l1Bytes)),
       b.getNamedAttr("l2_bytes", b.getI64IntegerAttr(l2Bytes)),
       b.getNamedAttr("l3_bytes", b.getI64IntegerAttr(l3Bytes)),
+      b.getNamedAttr("threads", b.getStringAttr(threads)),
   });
 }
 
@@ -188,6 +193,15 @@ FailureOr<TargetInfo> TargetInfo::fromAttr(Location loc, DictionaryAttr attr) {
                           << ": it needs backend, triple, cpu, features, "
                              "int8_dot (strings), vector_bits, l1_bytes, "
                              "l2_bytes and l3_bytes (non-negative integers)";
+  info.threads = "openmp";
+  if (attr.get("threads") && !str("threads", info.threads))
+    return emitError(loc) << "malformed '" << kTargetAttrName
+                          << "': threads must be a string (\"openmp\" or "
+                             "\"\")";
+  if (info.threads != "openmp" && !info.threads.empty())
+    return emitError(loc) << "unknown thread runtime '" << info.threads
+                          << "' in '" << kTargetAttrName
+                          << "' (\"openmp\" or \"\" for none)";
   return info;
 }
 
