@@ -17,7 +17,6 @@
 #ifndef BITNET_TARGET_TARGETINFO_H
 #define BITNET_TARGET_TARGETINFO_H
 
-#include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinOps.h"
 
 #include <string>
@@ -55,7 +54,9 @@ struct TargetInfo {
                                        StringRef cpu);
 
   /// The target stamped on `module`; an error if there is none, or if it
-  /// is malformed.
+  /// is malformed. (get, toAttr and fromAttr are the BitNetTargetInfo
+  /// library, which shared passes link; resolve and stamp need the back
+  /// ends, in BitNetTarget.)
   static FailureOr<TargetInfo> get(ModuleOp module);
 
   /// Resolves `triple` and `cpu` (as resolve does) and stamps the result
@@ -65,16 +66,6 @@ struct TargetInfo {
   DictionaryAttr toAttr(MLIRContext *context) const;
   static FailureOr<TargetInfo> fromAttr(Location loc, DictionaryAttr attr);
 };
-
-/// Whether code for `module`'s target may call a thread runtime (its
-/// `bitnet.target` has threads = "openmp", or no threads field, or the module
-/// has no target yet). Inline and read from the attribute alone so that
-/// shared passes need not link lib/BitNet/Target, which links them.
-inline bool targetHasThreads(ModuleOp module) {
-  auto target = module->getAttrOfType<DictionaryAttr>(kTargetAttrName);
-  auto threads = target ? target.getAs<StringAttr>("threads") : StringAttr();
-  return !threads || !threads.getValue().empty();
-}
 
 } // namespace mlir::bitnet
 

@@ -33,8 +33,13 @@ struct ParallelizeKernelsPass
     auto module = dyn_cast<ModuleOp>(getOperation());
     if (!module)
       module = getOperation()->getParentOfType<ModuleOp>();
-    if (module && !bitnet::targetHasThreads(module))
-      return;
+    if (module && module->hasAttr(bitnet::kTargetAttrName)) {
+      FailureOr<bitnet::TargetInfo> target = bitnet::TargetInfo::get(module);
+      if (failed(target))
+        return signalPassFailure();
+      if (target->threads.empty())
+        return;
+    }
     SmallVector<linalg::LinalgOp> kernels;
     getOperation()->walk([&](linalg::LinalgOp op) {
       if (op->hasAttr(bitnet::kParallelKernelAttrName) &&
