@@ -22,9 +22,10 @@ set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
 set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)
 set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE ONLY)
 
-# The board may have an older libstdc++ than GCC 12's (Jetson's Ubuntu):
-# bitnet-run carries its own, and needs only glibc there.
-set(CMAKE_EXE_LINKER_FLAGS_INIT "-static-libstdc++ -static-libgcc")
+# libstdc++ stays shared: linked statically, it and libgcc would pull in
+# glibc 2.36 symbols (arc4random, _dl_find_object) from this sysroot, while
+# shared it needs glibc 2.34 and GLIBCXX_3.4.29 (GCC 11), which Ubuntu 22.04
+# (Jetson) and Amazon Linux 2023 (Graviton) have.
 
 # Run cross-built programs (try_run, tests) under qemu on an x86 host.
 find_program(BITNET_QEMU_AARCH64 qemu-aarch64-static)
