@@ -42,9 +42,10 @@ std::string debianTriple(const llvm::Triple &triple) {
 /// What Debian calls the cross compiler and C library for `triple`.
 std::string debianCrossPackages(const llvm::Triple &triple) {
   std::string gnu = debianTriple(triple);
-  StringRef arch = triple.isAArch64()            ? "arm64"
-                   : triple.getArch() == llvm::Triple::x86_64 ? "amd64"
-                                                             : triple.getArchName();
+  StringRef arch = triple.isAArch64() ? "arm64"
+                   : triple.getArch() == llvm::Triple::x86_64
+                       ? "amd64"
+                       : triple.getArchName();
   std::string compiler = "gcc-" + gnu;
   std::replace(compiler.begin(), compiler.end(), '_', '-');
   return llvm::formatv("{0} and libc6-dev-{1}-cross", compiler, arch).str();
@@ -55,7 +56,8 @@ FailureOr<LinkToolchain> hostToolchain(ModuleOp module,
   LinkToolchain tc;
   if (std::string env = getEnv("BITNET_CC"); !env.empty())
     tc.cc = env;
-  else if (std::optional<std::string> cc = findProgram({"clang-22", "clang", "cc"}))
+  else if (std::optional<std::string> cc =
+               findProgram({"clang-22", "clang", "cc"}))
     tc.cc = *cc;
   else
     return module.emitError("no C compiler to link the model library: "

@@ -1,4 +1,5 @@
-//===- LinkToolchain.h - the C toolchain that links model libraries -*- C++ -*-===//
+//===- LinkToolchain.h - the C toolchain that links model libraries -*- C++
+//-*-===//
 //
 // A model library is linked by a C compiler driver: the host's for the
 // host's architecture, clang with --target and a cross sysroot for another
