@@ -15,6 +15,8 @@ APT_PACKAGES=(
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools clang-22 libomp-22-dev
   libonnx-dev protobuf-compiler libprotobuf-dev
   python3 python3-venv
+  # AArch64 model libraries and bitnet-run for ARM boards, tested under qemu.
+  gcc-aarch64-linux-gnu g++-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static
   # torch 1.13 and ONNX for Debian's /usr/bin/python3: the oldest exporter the tests run.
   python3-torch python3-onnx python3-numpy
 )

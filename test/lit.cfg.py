@@ -3,6 +3,7 @@
 import os
 
 import lit.formats
+import lit.util
 from lit.llvm import llvm_config
 from lit.llvm.subst import ToolSubst
 
@@ -49,3 +50,16 @@ llvm_config.add_tool_substitutions(
     [ToolSubst("bitnet-opt", unresolved="fatal"), ToolSubst("bitnet-run", unresolved="fatal"),
      ToolSubst("mlir-runner", unresolved="fatal")],
     tool_dirs)
+
+# AArch64 model libraries run under qemu-user with Debian's cross sysroot,
+# driven by the cross-built bitnet-run (build/aarch64/bin). Tests that need
+# them say `REQUIRES: aarch64-qemu`.
+aarch64_sysroot = "/usr/aarch64-linux-gnu"
+aarch64_bitnet_run = os.path.join(config.bitnet_obj_root, "aarch64", "bin", "bitnet-run")
+qemu_aarch64 = lit.util.which("qemu-aarch64-static") or lit.util.which("qemu-aarch64")
+if (qemu_aarch64 and lit.util.which("aarch64-linux-gnu-ld")
+        and os.path.isfile(os.path.join(aarch64_sysroot, "lib", "crti.o"))
+        and os.path.isfile(aarch64_bitnet_run)):
+    config.available_features.add("aarch64-qemu")
+    config.substitutions.append(("%qemu_aarch64", qemu_aarch64 + " -L " + aarch64_sysroot))
+    config.substitutions.append(("%bitnet_run_aarch64", aarch64_bitnet_run))

@@ -168,6 +168,12 @@ LogicalResult mlir::bitnet::runCompileDriver(StringRef inputFilename,
     if (failed(found))
       return failure();
     backend = *found;
+    if (emit == EmitKind::Library) {
+      FailureOr<TargetInfo> target = TargetInfo::get(*module);
+      if (failed(target) ||
+          failed(backend->checkLibraryToolchain(*module, *target)))
+        return failure();
+    }
     if (pm.size() == 0 && !isLLVM)
       buildCompilePipeline(pm, *backend, /*batchSize=*/1);
   }

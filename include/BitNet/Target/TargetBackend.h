@@ -42,6 +42,14 @@ public:
   virtual LogicalResult emitObject(ModuleOp module, const TargetInfo &target,
                                    llvm::raw_pwrite_stream &os) const = 0;
 
+  /// Whether emitLibrary can link for `target` here (a C toolchain for it
+  /// is installed): checked before the pipeline runs, so that a missing
+  /// toolchain fails at once, with a message naming what to install.
+  virtual LogicalResult checkLibraryToolchain(ModuleOp module,
+                                              const TargetInfo &target) const {
+    return success();
+  }
+
   /// A model library with the C API of BitNet/Runtime/BitNetModel.h, written
   /// atomically to `path`: on failure nothing is left there.
   virtual LogicalResult emitLibrary(ModuleOp module, const TargetInfo &target,

@@ -10,7 +10,7 @@
 //                    cpu = "sapphirerapids", features = "+avx512f,...",
 //                    vector_bits = 512, int8_dot = "avx512-vnni",
 //                    l1_bytes = 49152, l2_bytes = 2097152,
-//                    l3_bytes = 110100480}
+//                    l3_bytes = 110100480, threads = "openmp"}
 //
 //===----------------------------------------------------------------------===//
 
@@ -41,6 +41,11 @@ struct TargetInfo {
   std::string int8Dot;
   /// Data cache sizes, in bytes, per core for L1/L2 and per chip for L3.
   int64_t l1Bytes = 0, l2Bytes = 0, l3Bytes = 0;
+  /// The thread runtime model libraries link: "openmp" (LLVM's libomp),
+  /// or empty for single-threaded code. Only the host's architecture has a
+  /// libomp here to link; an attribute without the field means "openmp",
+  /// as it did before the field existed.
+  std::string threads;
 
   /// The target `triple` and `cpu` name, with LLVM's knowledge of that CPU
   /// (empty triple: the host; empty cpu: the host CPU on the host, else
@@ -49,7 +54,9 @@ struct TargetInfo {
                                        StringRef cpu);
 
   /// The target stamped on `module`; an error if there is none, or if it
-  /// is malformed.
+  /// is malformed. (get, toAttr and fromAttr are the BitNetTargetInfo
+  /// library, which shared passes link; resolve and stamp need the back
+  /// ends, in BitNetTarget.)
   static FailureOr<TargetInfo> get(ModuleOp module);
 
   /// Resolves `triple` and `cpu` (as resolve does) and stamps the result

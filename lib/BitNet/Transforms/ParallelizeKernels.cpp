@@ -5,12 +5,15 @@
 // Kernels mark their linalg op `bitnet.parallel`; on buffers, this pass
 // turns exactly those into scf.parallel loops (which convert-scf-to-openmp
 // makes OpenMP work-sharing loops) and leaves every other op to the
-// sequential lowering.
+// sequential lowering. A target without a thread runtime (`bitnet.target`
+// with threads = "") keeps every kernel sequential: its library links no
+// OpenMP, so no loop may call into one.
 //
 //===----------------------------------------------------------------------===//
 
 #include "BitNet/Transforms/Passes.h"
 #include "BitNet/Support/KernelAttributes.h"
+#include "BitNet/Target/TargetInfo.h"
 
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -27,6 +30,16 @@ namespace {
 struct ParallelizeKernelsPass
     : bitnet::impl::ParallelizeKernelsPassBase<ParallelizeKernelsPass> {
   void runOnOperation() override {
+    auto module = dyn_cast<ModuleOp>(getOperation());
+    if (!module)
+      module = getOperation()->getParentOfType<ModuleOp>();
+    if (module && module->hasAttr(bitnet::kTargetAttrName)) {
+      FailureOr<bitnet::TargetInfo> target = bitnet::TargetInfo::get(module);
+      if (failed(target))
+        return signalPassFailure();
+      if (target->threads.empty())
+        return;
+    }
     SmallVector<linalg::LinalgOp> kernels;
     getOperation()->walk([&](linalg::LinalgOp op) {
       if (op->hasAttr(bitnet::kParallelKernelAttrName) &&

@@ -4,6 +4,7 @@
 
 #include "BitNet/Support/KernelAttributes.h"
 #include "BitNet/Support/TernaryPacking.h"
+#include "BitNet/Target/TargetInfo.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -150,6 +151,41 @@ Value dotChunk(OpBuilder &b, Location loc, Value acc, Value fields, Value x) {
       vector::CombiningKind::ADD);
 }
 
+/// One chunk of the dot kernel for AArch64's dotprod: the signed trits
+/// (field - 1) times the activations, summed into the scalar `acc`. LLVM
+/// selects a reduction of products of sign-extended bytes as four chained
+/// `sdot`s and one `addv`; the grouped multi_reduction of dotChunk becomes
+/// shuffles there, and unsigned fields times signed bytes would need i8mm's
+/// usdot (LLVM knows fields are non-negative and keeps them unsigned). The
+/// trits being signed, no per-token correction is needed.
+Value signedDotChunk(OpBuilder &b, Location loc, Value acc, Value fields,
+                     Value x) {
+  auto i8x64 = cast<VectorType>(fields.getType());
+  auto i32x64 = VectorType::get({kChunkTrits}, b.getI32Type());
+  Value trits = arith::SubIOp::create(b, loc, fields, splat(b, loc, i8x64, 1));
+  Value products = arith::MulIOp::create(
+      b, loc, arith::ExtSIOp::create(b, loc, i32x64, trits),
+      arith::ExtSIOp::create(b, loc, i32x64, x));
+  Value sum = vector::ReductionOp::create(b, loc, vector::CombiningKind::ADD,
+                                          products);
+  return arith::AddIOp::create(b, loc, acc, sum);
+}
+
+/// Whether the module's target has AArch64's int8 dot products (its
+/// `bitnet.target` int8_dot is "dotprod"); no target: no. Asked where the
+/// kernel starts: inside a body being built, the block has no parent yet.
+bool targetHasDotProd(OpBuilder &b) {
+  Block *block = b.getInsertionBlock();
+  Operation *parent = block ? block->getParentOp() : nullptr;
+  auto module = !parent ? ModuleOp()
+                : isa<ModuleOp>(parent) ? cast<ModuleOp>(parent)
+                                        : parent->getParentOfType<ModuleOp>();
+  if (!module || !module->hasAttr(kTargetAttrName))
+    return false;
+  FailureOr<TargetInfo> target = TargetInfo::get(module);
+  return succeeded(target) && target->int8Dot == "dotprod";
+}
+
 /// Reads chunk `c` of the packed row `n` and of the permuted token `t`.
 std::pair<Value, Value> readChunk(OpBuilder &b, Location loc, Value packed,
                                   Value xPerm, Value n, Value t, Value c) {
@@ -184,7 +220,13 @@ Value sumChunks(OpBuilder &b, Location loc, Value packed, Value xPerm, Value n,
 
 /// The vector part of one (t, n) sum: chunks [0, chunks) as an i32 scalar.
 Value vectorRowSum(OpBuilder &b, Location loc, Value packed, Value xPerm,
-                   Value n, Value t, int64_t chunks, TernaryKernel kind) {
+                   Value n, Value t, int64_t chunks, TernaryKernel kind,
+                   bool signedDot) {
+  if (kind == TernaryKernel::Dot && signedDot)
+    return sumChunks(b, loc, packed, xPerm, n, t, index(b, loc, 0),
+                     index(b, loc, chunks),
+                     arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(0)),
+                     signedDotChunk);
   if (kind == TernaryKernel::Dot) {
     auto i32x16 = VectorType::get({16}, b.getI32Type());
     Value acc = sumChunks(b, loc, packed, xPerm, n, t, index(b, loc, 0),
@@ -279,8 +321,9 @@ Value mlir::bitnet::buildVectorTernaryProduct(OpBuilder &b, Location loc,
   int64_t chunks = bytesPerRow / kChunkBytes;
   Type i32 = b.getI32Type();
 
+  bool signedDot = kind == TernaryKernel::Dot && targetHasDotProd(b);
   Value xPerm = chunks ? permuteActivations(b, loc, q, chunks) : Value();
-  Value sums = kind == TernaryKernel::Dot && chunks
+  Value sums = kind == TernaryKernel::Dot && !signedDot && chunks
                    ? tokenSums(b, loc, q, chunks * kChunkTrits)
                    : Value();
   SmallVector<Value> dynamic;
@@ -311,7 +354,7 @@ Value mlir::bitnet::buildVectorTernaryProduct(OpBuilder &b, Location loc,
                                                      nb.getI32IntegerAttr(0));
                if (chunks) {
                  sum = vectorRowSum(nb, nl, packed, xPerm, row, t, chunks,
-                                    kind);
+                                    kind, signedDot);
                  if (sums)
                    sum = arith::SubIOp::create(nb, nl, sum, args[0]);
                }

@@ -9,7 +9,10 @@
 //     selects +x, -x or nothing; sums run in i16 lanes, widened to i32
 //     every 128 chunks, so no lane can overflow.
 //   dot:    int8 dot products (x86 VNNI `vpdpbusd`): fields (trit + 1) are
-//     unsigned bytes, sum((t + 1) * x) - sum(x) is the product.
+//     unsigned bytes, sum((t + 1) * x) - sum(x) is the product. For a
+//     target whose `bitnet.target` has int8_dot = "dotprod" (AArch64), the
+//     trits themselves (field - 1) times x, one reduction per chunk, which
+//     LLVM selects as `sdot` (no correction).
 //
 // Within a chunk the fields come out grouped by their position in the
 // byte (all first fields, then all second ones, ...), so the activations

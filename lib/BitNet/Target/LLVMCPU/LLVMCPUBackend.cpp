@@ -2,6 +2,7 @@
 
 #include "LLVMCPUBackend.h"
 #include "LLVMEmission.h"
+#include "LinkToolchain.h"
 
 #include "BitNet/Conversion/Passes.h"
 #include "BitNet/Transforms/Passes.h"
@@ -20,8 +21,8 @@ using namespace mlir;
 using namespace mlir::bitnet;
 
 bool LLVMCPUBackend::supportsTriple(StringRef triple) const {
-  // AArch64 objects come from the same pipeline; its kernels and library
-  // link are the AArch64 issue's.
+  // AArch64 differs from x86-64 only in the TargetInfo the kernels read and
+  // in the toolchain that links its libraries (LinkToolchain.cpp).
   llvm::Triple t(triple);
   return t.getArch() == llvm::Triple::x86_64 || t.isAArch64();
 }
@@ -73,6 +74,12 @@ LogicalResult LLVMCPUBackend::emitObject(ModuleOp module,
                                          const TargetInfo &target,
                                          llvm::raw_pwrite_stream &os) const {
   return bitnet::emitObject(module, target, os);
+}
+
+LogicalResult
+LLVMCPUBackend::checkLibraryToolchain(ModuleOp module,
+                                      const TargetInfo &target) const {
+  return findLinkToolchain(module, target);
 }
 
 LogicalResult LLVMCPUBackend::emitLibrary(ModuleOp module,

@@ -1,8 +1,8 @@
 //===- LLVMCPUBackend.h - CPUs through LLVM ---------------------*- C++ -*-===//
 //
-// The back end for CPUs that LLVM generates code for: x86-64 now; AArch64
-// differs only in the target it hands LLVM and in what TargetInfo tells the
-// kernel lowerings. It bufferizes, lowers to loops and the LLVM dialect,
+// The back end for CPUs that LLVM generates code for: x86-64 and AArch64,
+// which differ only in the target handed to LLVM, in what TargetInfo tells
+// the kernel lowerings, and in the toolchain that links model libraries. It bufferizes, lowers to loops and the LLVM dialect,
 // then leaves the rest to LLVM's optimizer and code generator.
 //
 //===----------------------------------------------------------------------===//
@@ -23,6 +23,8 @@ public:
                        llvm::raw_ostream &os) const override;
   LogicalResult emitObject(ModuleOp module, const TargetInfo &target,
                            llvm::raw_pwrite_stream &os) const override;
+  LogicalResult checkLibraryToolchain(ModuleOp module,
+                                      const TargetInfo &target) const override;
   LogicalResult emitLibrary(ModuleOp module, const TargetInfo &target,
                             StringRef path) const override;
 };
