@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "FunctionInliner.h"
+#include "ResourceLimits.h"
 
 #include "onnx/onnx_pb.h"
 
@@ -26,8 +27,10 @@ namespace {
 /// A call expands at most this deep: beyond it the functions recurse, or
 /// the model is built to make the compiler run out of memory.
 constexpr unsigned kMaxDepth = 32;
-/// And inlining visits (and so produces) at most this many nodes.
-constexpr size_t kMaxNodes = size_t(1) << 22;
+/// And inlining visits (and so produces) at most twice as many nodes as a
+/// graph may have (calls count too): a 4 KB file of nested calls must not
+/// cost millions of node copies before the graph's own limit rejects it.
+constexpr size_t kMaxNodes = 2 * size_t(mlir::bitnet::onnx_import::kMaxGraphNodes);
 
 bool isDefaultDomain(const std::string &domain) {
   return domain.empty() || domain == "ai.onnx";
