@@ -13,6 +13,8 @@ VENV="${VENV:-$ROOT/.venv}"
 APT_PACKAGES=(
   cmake ninja-build g++ git
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools clang-22 libomp-22-dev
+  # libFuzzer and the sanitizer runtimes, for the fuzz build (scripts/fuzz.sh).
+  libclang-rt-22-dev
   libonnx-dev protobuf-compiler libprotobuf-dev
   python3 python3-venv
   # AArch64 model libraries and bitnet-run for ARM boards, tested under qemu.

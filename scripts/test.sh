@@ -33,6 +33,27 @@ fi
 bench_passed=0
 "$ROOT/bench/run.sh" --smoke && bench_passed=1 || { status=1; py_failed=$((py_failed + 1)); }
 
+# The sanitized build (scripts/fuzz.sh): when it exists, or when
+# BITNET_SANITIZERS=1 asks for it, the lit suite under ASan + UBSan and a
+# few seconds of each fuzz target. Building it costs more than CI's budget
+# on two cores, so a clean clone skips it (docs/Fuzzing.md).
+FUZZ_BUILD_DIR="${FUZZ_BUILD_DIR:-$ROOT/build-fuzz}"
+export FUZZ_BUILD_DIR
+if [ "${BITNET_SANITIZERS:-0}" = 1 ] || [ -f "$FUZZ_BUILD_DIR/build.ninja" ]; then
+  "$ROOT/scripts/fuzz.sh" lit 2>&1 | tee "$LOG"
+  [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+  san_passed=$(grep -oE '^ *Passed *: *[0-9]+' "$LOG" | grep -oE '[0-9]+$' || echo 0)
+  san_failed=$(grep -oE '^ *Failed *: *[0-9]+' "$LOG" | grep -oE '[0-9]+$' || echo 0)
+  lit_passed=$((lit_passed + san_passed))
+  lit_failed=$((lit_failed + san_failed))
+  if "$ROOT/scripts/fuzz.sh" smoke "${BITNET_FUZZ_SMOKE_SECONDS:-5}"; then
+    lit_passed=$((lit_passed + 1))
+  else
+    status=1
+    lit_failed=$((lit_failed + 1))
+  fi
+fi
+
 passed=$((lit_passed + py_passed + bench_passed))
 failed=$((lit_failed + py_failed))
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi

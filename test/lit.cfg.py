@@ -27,10 +27,15 @@ config.substitutions.append(
     ("%export_model", "env PYTHONPATH=" + os.path.join(config.bitnet_src_root, "python") + " "
      + config.python_executable + " -m bitnet.export"))
 config.substitutions.append(
+    ("%make_huge_model", config.python_executable + " "
+     + os.path.join(config.bitnet_src_root, "test/Import/ONNX/Inputs/make_huge_model.py")))
+config.substitutions.append(
     ("%make_bad_model", config.python_executable + " "
      + os.path.join(config.bitnet_src_root, "test/Import/ONNX/Inputs/make_bad_model.py")))
 
-llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
+llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP",
+                                     # The sanitized build's settings (scripts/fuzz.sh).
+                                     "ASAN_OPTIONS", "LSAN_OPTIONS", "UBSAN_OPTIONS"])
 llvm_config.use_default_substitutions()
 # `not`, `count` and FileCheck come with LLVM's tools.
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)

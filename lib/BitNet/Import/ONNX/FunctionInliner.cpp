@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "FunctionInliner.h"
+#include "ResourceLimits.h"
 
 #include "onnx/onnx_pb.h"
 
@@ -26,8 +27,10 @@ namespace {
 /// A call expands at most this deep: beyond it the functions recurse, or
 /// the model is built to make the compiler run out of memory.
 constexpr unsigned kMaxDepth = 32;
-/// And inlining visits (and so produces) at most this many nodes.
-constexpr size_t kMaxNodes = size_t(1) << 22;
+/// And inlining visits (and so produces) at most twice as many nodes as a
+/// graph may have (calls count too): a 4 KB file of nested calls must not
+/// cost millions of node copies before the graph's own limit rejects it.
+constexpr size_t kMaxNodes = 2 * size_t(mlir::bitnet::onnx_import::kMaxGraphNodes);
 
 bool isDefaultDomain(const std::string &domain) {
   return domain.empty() || domain == "ai.onnx";
@@ -53,6 +56,15 @@ public:
                  << entry.version()
                  << " of the default ONNX domain and the model opset "
                  << modelOpset << "; mixed opsets are not supported";
+    // Counted before anything is copied: names grow with every level, so a
+    // few kilobytes of nested calls would otherwise cost gigabytes of
+    // copies before the visit bound stopped them.
+    uint64_t total = 0;
+    for (const ::onnx::NodeProto &node : model.graph().node())
+      total = std::min<uint64_t>(total + countVisits(node, 0), kMaxNodes + 1);
+    if (total > kMaxNodes)
+      return emitError(loc) << "inlining local functions visits more than "
+                            << kMaxNodes << " nodes";
     google::protobuf::RepeatedPtrField<::onnx::NodeProto> out;
     for (const ::onnx::NodeProto &node : model.graph().node())
       if (failed(expand(node, out, /*depth=*/0)))
@@ -63,6 +75,27 @@ public:
   }
 
 private:
+  /// The visits `expand(node)` makes, saturated past kMaxNodes and counted
+  /// once per function, so that the count costs the bodies' size, not the
+  /// expansion's. Recursion and nesting past kMaxDepth count nothing here:
+  /// expand reports them by depth.
+  uint64_t countVisits(const ::onnx::NodeProto &node, unsigned depth) {
+    const ::onnx::FunctionProto *f = calledFunction(node);
+    if (!f)
+      return 1;
+    if (depth >= kMaxDepth)
+      return 0;
+    auto [it, inserted] = visitCounts.try_emplace(f, kCounting);
+    if (!inserted)
+      return it->second == kCounting ? 0 : it->second;
+    uint64_t total = 1;
+    for (const ::onnx::NodeProto &bodyNode : f->node())
+      total = std::min<uint64_t>(total + countVisits(bodyNode, depth + 1),
+                                 kMaxNodes + 1);
+    visitCounts[f] = total;
+    return total;
+  }
+
   const ::onnx::FunctionProto *calledFunction(const ::onnx::NodeProto &node) {
     auto it = functions.find(functionKey(node.domain(), node.op_type()));
     return it == functions.end() ? nullptr : it->second;
@@ -145,6 +178,8 @@ private:
   std::map<std::string, const ::onnx::FunctionProto *> functions;
   unsigned calls = 0;
   size_t visited = 0;
+  static constexpr uint64_t kCounting = ~uint64_t(0);
+  std::map<const ::onnx::FunctionProto *, uint64_t> visitCounts;
 };
 
 } // namespace

@@ -100,18 +100,12 @@ private:
 //===----------------------------------------------------------------------===//
 
 LogicalResult GraphImporter::checkGraphFeatures() {
+  // Subgraphs are refused earlier, before shape inference walks them
+  // (ResourceLimits.cpp).
   if (graph.sparse_initializer_size() > 0)
     return emitError() << "sparse initializer '"
                        << graph.sparse_initializer(0).values().name()
                        << "' is not supported";
-  for (auto [index, node] : llvm::enumerate(graph.node()))
-    for (const auto &attr : node.attribute())
-      if (attr.type() == ::onnx::AttributeProto_AttributeType_GRAPH ||
-          attr.type() == ::onnx::AttributeProto_AttributeType_GRAPHS || attr.has_g())
-        return emitError() << describeNode(node, index) << ": attribute '"
-                           << attr.name()
-                           << "' is a subgraph; control flow (If, Loop, "
-                              "Scan) is not supported";
   return success();
 }
 
@@ -535,7 +529,12 @@ LogicalResult GraphImporter::importNode(int index) {
     // Pad to the op's operand groups: the schema knows how many there are.
     const ::onnx::OpSchema *schema = ::onnx::OpSchemaRegistry::Schema(
         node.op_type(), static_cast<int>(opset), "");
-    int groups = schema ? schema->max_input() : int(segments.size());
+    // Variadic schemas say "up to INT_MAX": no op of the dialect has that
+    // many groups, and the padding must not allocate it.
+    constexpr int kMaxGroups = 16;
+    int groups = schema && schema->max_input() <= kMaxGroups
+                     ? schema->max_input()
+                     : int(segments.size());
     segments.resize(std::max<size_t>(groups, segments.size()), 0);
     state.addAttribute("operandSegmentSizes",
                        builder.getDenseI32ArrayAttr(segments));

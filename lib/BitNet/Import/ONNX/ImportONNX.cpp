@@ -1,8 +1,8 @@
 //===- ImportONNX.cpp - ONNX models into MLIR -----------------------------===//
 //
-// Reads and checks the model file, runs ONNX shape inference to type every
-// value, imports the graph, and folds the shape arithmetic that export
-// leaves behind.
+// Reads and checks the model file (its limits first), runs ONNX shape
+// inference in a child process to type every value, imports the graph, and
+// folds the shape arithmetic that export leaves behind.
 //
 //===----------------------------------------------------------------------===//
 
@@ -10,6 +10,8 @@
 #include "BitNet/Dialect/ONNX/IR/ONNXDialect.h"
 #include "FunctionInliner.h"
 #include "GraphImporter.h"
+#include "IsolatedInference.h"
+#include "ResourceLimits.h"
 #include "BitNet/Support/Progress.h"
 
 #include "onnx/defs/schema.h"
@@ -52,8 +54,7 @@ struct FileDescriptor {
 };
 
 LogicalResult readModel(StringRef path, Location loc,
-                        ::onnx::ModelProto &model) {
-  uint64_t size;
+                        ::onnx::ModelProto &model, uint64_t &size) {
   if (std::error_code ec = llvm::sys::fs::file_size(path, size))
     return emitError(loc) << "cannot read the model: " << ec.message();
   if (!llvm::sys::fs::is_regular_file(path))
@@ -140,8 +141,10 @@ void moveConstantReductionAxesToAttributes(::onnx::ModelProto &model) {
 }
 
 /// Types every value it can; where it cannot (ops newer than the ONNX
-/// library knows), the importer reports the untyped value by name.
-void inferShapes(::onnx::ModelProto &model, Location loc) {
+/// library knows), the importer reports the untyped value by name. Runs in
+/// the isolated child only (IsolatedInference.h).
+void inferShapes(::onnx::ModelProto &model,
+                 std::vector<std::string> &warnings) {
   try {
     ::onnx::ShapeInferenceOptions options(/*check_type=*/false,
                                         /*error_mode=*/0,
@@ -149,7 +152,8 @@ void inferShapes(::onnx::ModelProto &model, Location loc) {
     ::onnx::shape_inference::InferShapes(
         model, ::onnx::OpSchemaRegistry::Instance(), options);
   } catch (const std::exception &e) {
-    emitWarning(loc) << "ONNX shape inference stopped: " << e.what();
+    warnings.push_back(std::string("ONNX shape inference stopped: ") +
+                       e.what());
   }
 }
 
@@ -239,11 +243,12 @@ bool addBitwiseResultTypes(::onnx::ModelProto &model) {
 }
 
 /// Shape inference, helped past the ops the ONNX library does not know.
-void inferShapesWithFallbacks(::onnx::ModelProto &model, Location loc) {
+void inferShapesWithFallbacks(::onnx::ModelProto &model,
+                              std::vector<std::string> &warnings) {
   // Each round types the bitwise ops whose operands are typed; the library
   // then carries the types on to what follows them.
   for (int round = 0; round < 8; ++round) {
-    inferShapes(model, loc);
+    inferShapes(model, warnings);
     if (!addBitwiseResultTypes(model))
       return;
   }
@@ -280,16 +285,22 @@ mlir::bitnet::importONNXModel(MLIRContext &context, StringRef path,
   Location loc = FileLineColLoc::get(&context, path, 0, 0);
 
   ::onnx::ModelProto model;
-  if (failed(readModel(path, loc, model)))
+  uint64_t fileSize = 0;
+  if (failed(readModel(path, loc, model, fileSize)))
     return nullptr;
   FailureOr<int64_t> opset = defaultDomainOpset(model, loc);
   if (failed(opset))
     return nullptr;
-  if (failed(inlineLocalFunctions(model, *opset, loc)))
+  // Before inlining (which copies every node) and after it (which may add
+  // nodes and bring in the bodies' tensors).
+  if (failed(checkResourceLimits(model, fileSize, loc)) ||
+      failed(inlineLocalFunctions(model, *opset, loc)) ||
+      failed(checkResourceLimits(model, fileSize, loc)))
     return nullptr;
   if (*opset >= 18)
     moveConstantReductionAxesToAttributes(model);
-  inferShapesWithFallbacks(model, loc);
+  if (failed(runIsolated(model, loc, inferShapesWithFallbacks)))
+    return nullptr;
 
   uint64_t totalBytes = 0;
   for (const auto &init : model.graph().initializer())

@@ -39,9 +39,21 @@ inline RankedTensorType getFoldableResultType(Type type) {
   return ranked;
 }
 
+/// The element count of a static shape; nullopt when it overflows int64
+/// (a well-typed module may declare such types; their constants cannot
+/// exist, and ShapedType::getNumElements would overflow on them).
+inline std::optional<int64_t> getElementCount(ArrayRef<int64_t> shape) {
+  int64_t count = 1;
+  for (int64_t dim : shape)
+    if (dim < 0 || __builtin_mul_overflow(count, dim, &count))
+      return std::nullopt;
+  return count;
+}
+
 /// Whether a constant of `type` with non-splat contents is small enough.
 inline bool isSmall(RankedTensorType type) {
-  return type.getNumElements() <= kMaxFoldElements;
+  std::optional<int64_t> count = getElementCount(type.getShape());
+  return count && *count <= kMaxFoldElements;
 }
 
 /// Whether `type` is an integer type whose values compare and extend as

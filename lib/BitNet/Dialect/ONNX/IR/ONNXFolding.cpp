@@ -57,7 +57,10 @@ getBroadcastStrides(ArrayRef<int64_t> operandShape,
       return failure();
     if (dim != 1)
       strides[i + offset] = stride;
-    stride *= dim;
+    // Splat operands may have any shape; their strides are never used, but
+    // computing them must not overflow.
+    if (__builtin_mul_overflow(stride, dim, &stride))
+      return failure();
   }
   return strides;
 }
@@ -116,16 +119,24 @@ template <> bool holdsElementsOf<APFloat>(DenseElementsAttr attr) {
 /// constant of `resultType`. Null when an operand is no foldable constant
 /// of element kind T, the shapes do not broadcast to the result's, or `fn`
 /// refuses an element (division by zero, NaN...).
+///
+/// The operands must share one element type (`operandElement` when given):
+/// APInt and APFloat arithmetic on mixed widths or semantics is undefined,
+/// and a well-typed module may mix them (the ops take AnyTensor).
 template <typename T, typename R>
 Attribute foldElementwise(ArrayRef<Attribute> operands, Type resultType,
-                          function_ref<std::optional<R>(ArrayRef<T>)> fn) {
+                          function_ref<std::optional<R>(ArrayRef<T>)> fn,
+                          Type operandElement = {}) {
   RankedTensorType type = getFoldableResultType(resultType);
   if (!type)
     return {};
   SmallVector<DenseElementsAttr> constants;
   for (Attribute operand : operands) {
     DenseElementsAttr dense = getFoldableConstant(operand);
+    if (dense && !operandElement)
+      operandElement = dense.getElementType();
     if (!dense || !holdsElementsOf<T>(dense) ||
+        dense.getElementType() != operandElement ||
         failed(getBroadcastStrides(dense.getType().getShape(),
                                    type.getShape())))
       return {};
@@ -174,9 +185,10 @@ Attribute foldArithmetic(ArrayRef<Attribute> operands, Type resultType,
                          IntFn intFn, FloatFn floatFn) {
   Type element = getElementTypeOrSelf(resultType);
   if (isa<IntegerType>(element))
-    return foldElementwise<APInt, APInt>(operands, resultType, intFn);
+    return foldElementwise<APInt, APInt>(operands, resultType, intFn, element);
   if (isa<FloatType>(element))
-    return foldElementwise<APFloat, APFloat>(operands, resultType, floatFn);
+    return foldElementwise<APFloat, APFloat>(operands, resultType, floatFn,
+                                             element);
   return {};
 }
 
@@ -194,7 +206,8 @@ Attribute foldComparison(ArrayRef<Attribute> operands, Type resultType,
                       : (isUnsigned ? v[0].ult(v[1]) : v[0].slt(v[1])) ? -1
                                                                        : 1;
           return APInt(1, holds(order));
-        });
+        },
+        element);
   }
   if (isa<FloatType>(element)) {
     return foldElementwise<APFloat, APInt>(
@@ -207,7 +220,8 @@ Attribute foldComparison(ArrayRef<Attribute> operands, Type resultType,
                       : cmp == APFloat::cmpEqual  ? 0
                                                   : 1;
           return APInt(1, holds(order));
-        });
+        },
+        element);
   }
   return {};
 }

@@ -50,12 +50,13 @@ getKnownEntries(Value value, Attribute constant) {
 }
 
 /// An i64 constant of `resultType` from the `positions` of `entries`;
-/// null if one of them is unknown.
+/// null if one of them is unknown or out of range.
 Attribute selectKnownEntries(ArrayRef<std::optional<int64_t>> entries,
                              ArrayRef<int64_t> positions, Type resultType) {
   SmallVector<int64_t> values;
   for (int64_t position : positions) {
-    if (!entries[position])
+    if (position < 0 || position >= int64_t(entries.size()) ||
+        !entries[position])
       return {};
     values.push_back(*entries[position]);
   }
@@ -102,29 +103,54 @@ OpFoldResult foldReshapeLike(Value data, Attribute dataAttr, Type resultType) {
     return data;
   DenseElementsAttr dense = getFoldableConstant(dataAttr);
   if (!dense || dense.getElementType() != type.getElementType() ||
-      dense.getNumElements() != type.getNumElements())
+      std::optional<int64_t>(dense.getNumElements()) !=
+          getElementCount(type.getShape()))
     return {};
   return dense.reshape(type);
 }
 
-/// The indices ONNX Slice takes along a dimension of `size`: from `start`
-/// toward `end` (excluded) by `step`, both clamped into the dimension.
-SmallVector<int64_t> getSliceIndices(int64_t size, int64_t start, int64_t end,
-                                     int64_t step) {
+/// What ONNX Slice takes along a dimension of `size`: `count` indices
+/// from `first` by `step`, with start and end clamped into the dimension.
+/// Any int64 bounds and nonzero step are valid here: the arithmetic is
+/// arranged so that none of it overflows.
+struct SliceRange {
+  int64_t first = 0, count = 0, step = 1;
+};
+
+SliceRange getSliceRange(int64_t size, int64_t start, int64_t end,
+                         int64_t step) {
+  SliceRange range;
+  range.step = step;
+  if (size == 0)
+    return range;
+  // start + size cannot overflow: start < 0 <= size.
   if (start < 0)
     start += size;
   if (end < 0)
     end += size;
+  uint64_t span, magnitude;
   if (step > 0) {
     start = std::clamp<int64_t>(start, 0, size);
     end = std::clamp<int64_t>(end, 0, size);
+    span = end > start ? uint64_t(end - start) : 0;
+    magnitude = uint64_t(step);
   } else {
     start = std::clamp<int64_t>(start, 0, size - 1);
     end = std::clamp<int64_t>(end, -1, size - 1);
+    span = start > end ? uint64_t(start - end) : 0;
+    magnitude = uint64_t(0) - uint64_t(step);
   }
+  range.first = start;
+  // span <= 2^63 and magnitude <= 2^63, so the sum fits in uint64.
+  range.count = int64_t((span + magnitude - 1) / magnitude);
+  return range;
+}
+
+SmallVector<int64_t> getIndices(const SliceRange &range) {
   SmallVector<int64_t> indices;
-  for (int64_t i = start; step > 0 ? i < end : i > end; i += step)
-    indices.push_back(i);
+  indices.reserve(range.count);
+  for (int64_t k = 0; k < range.count; ++k)
+    indices.push_back(range.first + k * range.step);
   return indices;
 }
 
@@ -149,7 +175,10 @@ OpFoldResult SizeOp::fold(FoldAdaptor) {
   auto input = dyn_cast<RankedTensorType>(getData().getType());
   if (!input || !input.hasStaticShape())
     return {};
-  return getI64Constant(getType(), {input.getNumElements()});
+  std::optional<int64_t> count = getElementCount(input.getShape());
+  if (!count)
+    return {};
+  return getI64Constant(getType(), {*count});
 }
 
 OpFoldResult ReshapeOp::fold(FoldAdaptor adaptor) {
@@ -219,7 +248,8 @@ OpFoldResult ConcatOp::fold(FoldAdaptor adaptor) {
   int64_t joined = 0;
   for (Attribute attr : adaptor.getInputs()) {
     DenseElementsAttr input = getFoldableConstant(attr);
-    if (!input || input.getType().getRank() != type.getRank())
+    if (!input || input.getType().getRank() != type.getRank() ||
+        input.getElementType() != type.getElementType())
       return {};
     for (int64_t d = 0; d < type.getRank(); ++d)
       if (d != *axis && input.getType().getDimSize(d) != type.getDimSize(d))
@@ -288,7 +318,8 @@ OpFoldResult GatherOp::fold(FoldAdaptor adaptor) {
 
   RankedTensorType type = getFoldableResultType(getType());
   DenseElementsAttr data = getFoldableConstant(adaptor.getData());
-  if (!type || !data || !isSmall(type))
+  if (!type || !data || !isSmall(type) ||
+      data.getElementType() != type.getElementType())
     return {};
   ArrayRef<int64_t> shape = data.getType().getShape();
   auto indicesType = cast<ShapedType>(
@@ -343,34 +374,45 @@ OpFoldResult SliceOp::fold(FoldAdaptor adaptor) {
     steps = *values;
   }
 
-  // Every index of the dimensions the slice does not name.
-  SmallVector<SmallVector<int64_t>> picks;
+  // The range along each dimension; those the slice does not name keep
+  // all of it. Nothing is materialized until the result is known small.
+  SmallVector<SliceRange> ranges;
   for (int64_t size : dataType.getShape())
-    picks.push_back(llvm::to_vector(llvm::seq<int64_t>(0, size)));
+    ranges.push_back({0, size, 1});
   SmallVector<bool> sliced(rank, false);
   for (size_t i = 0; i < count; ++i) {
     std::optional<int64_t> axis = normalizeAxis(axes[i], rank);
     if (!axis || sliced[*axis] || steps[i] == 0)
       return {};
     sliced[*axis] = true;
-    picks[*axis] = getSliceIndices(dataType.getDimSize(*axis), (*starts)[i],
-                                   (*ends)[i], steps[i]);
+    ranges[*axis] = getSliceRange(dataType.getDimSize(*axis), (*starts)[i],
+                                  (*ends)[i], steps[i]);
   }
 
   if (rank == 1 && !getFoldableConstant(adaptor.getData())) {
     auto entries = getKnownEntries(getData(), adaptor.getData());
-    if (!entries)
+    // The entries are the Shape's; its declared result size may disagree
+    // with them where the verifier could not check (an unranked input).
+    if (!entries || int64_t(entries->size()) != dataType.getDimSize(0))
       return {};
-    return selectKnownEntries(*entries, picks[0], getType());
+    return selectKnownEntries(*entries, getIndices(ranges[0]), getType());
   }
 
   RankedTensorType type = getFoldableResultType(getType());
   DenseElementsAttr data = getFoldableConstant(adaptor.getData());
-  if (!type || !data || !isSmall(type))
+  if (!type || !data || data.getElementType() != type.getElementType() ||
+      type.getRank() != rank)
     return {};
-  for (auto [pick, dim] : llvm::zip(picks, type.getShape()))
-    if (static_cast<int64_t>(pick.size()) != dim)
+  for (auto [range, dim] : llvm::zip(ranges, type.getShape()))
+    if (range.count != dim)
       return {};
+  if (data.isSplat())
+    return DenseElementsAttr::get(type, data.getSplatValue<Attribute>());
+  if (!isSmall(type))
+    return {};
+  SmallVector<SmallVector<int64_t>> picks;
+  for (const SliceRange &range : ranges)
+    picks.push_back(getIndices(range));
   return DenseElementsAttr::get(type, selectElements(data, picks));
 }
 
@@ -433,7 +475,9 @@ OpFoldResult RangeOp::fold(FoldAdaptor adaptor) {
   auto limit = dyn_cast_or_null<DenseFPElementsAttr>(adaptor.getLimit());
   auto delta = dyn_cast_or_null<DenseFPElementsAttr>(adaptor.getDelta());
   if (!floatType || !start || !limit || !delta || !start.isSplat() ||
-      !limit.isSplat() || !delta.isSplat())
+      !limit.isSplat() || !delta.isSplat() ||
+      start.getElementType() != element || limit.getElementType() != element ||
+      delta.getElementType() != element)
     return {};
   APFloat first = start.getSplatValue<APFloat>();
   APFloat step = delta.getSplatValue<APFloat>();
