@@ -11,7 +11,7 @@ BUILD_DIR="${BUILD_DIR:-$ROOT/build}"
 export BITNET_OPT="${BITNET_OPT:-$BUILD_DIR/bin/bitnet-opt}"
 
 case " $* " in
-  *" --smoke "*) ;;
+  *" --smoke "* | *" --help "* | *" -h "*) ;;
   *) "$ROOT/bench/setup.sh" ;;
 esac
 [ -x "$BITNET_OPT" ] || { echo "bench: $BITNET_OPT missing; run scripts/setup.sh or ninja -C build" >&2; exit 1; }

@@ -35,6 +35,7 @@ TARGETS = [
     ("Cortex-A76 (Raspberry Pi 5)", "aarch64-linux-gnu", "cortex-a76"),
     ("Neoverse-V1 (Graviton3)", "aarch64-linux-gnu", "neoverse-v1"),
     ("Emerald Rapids (x86, AVX-512 VNNI)", "x86_64-linux-gnu", "emeraldrapids"),
+    ("Zen 3 (x86, AVX2)", "x86_64-linux-gnu", "znver3"),
 ]
 KERNELS = ["addsub", "dot"]
 
@@ -82,9 +83,9 @@ def weight_loads(body, triple):
         # ldr q<n>, [...]: the weights, 16 bytes; the activations come as
         # 64-byte groups (ldp of two q registers).
         return sum(1 for ins in body if re.match(r"ldr\s+q\d+, \[", ins))
-    # x86 (AT&T): the 16 bytes broadcast to a zmm, or loaded into an xmm.
+    # x86 (AT&T): the 16 bytes broadcast to a zmm or ymm, or loaded into an xmm.
     return sum(1 for ins in body
-               if re.match(r"vbroadcasti32x4\s+-?\d*\(", ins)
+               if re.match(r"vbroadcasti(32x4|128)\s+-?\d*\(", ins)
                or re.match(r"vmovdq[au]\S*\s+-?\d*\([^)]*\), %xmm", ins))
 
 
@@ -121,6 +122,7 @@ def measure(bitnet_opt, triple, cpu, kernel, tmp):
             "cycles_per_1024": round(per_iter * 1024 / trits, 1),
             "sdot_udot": sum(1 for i in body if re.match(r"[su]dot\s", i)),
             "vpdpbusd": sum(1 for i in body if i.startswith("vpdpbusd")),
+            "vpmaddubsw": sum(1 for i in body if i.startswith("vpmaddubsw")),
             "loop": body, "mca": report}
 
 

@@ -37,7 +37,8 @@ struct TargetInfo {
   /// The widest SIMD register the kernels should use, in bits (0: none).
   int64_t vectorBits = 0;
   /// The target's int8 dot-product instructions: "avx512-vnni",
-  /// "avx-vnni", "dotprod", or empty for none.
+  /// "avx-vnni", "avx2" (vpmaddubsw, whose 16-bit sums saturate), "dotprod",
+  /// or empty for none.
   std::string int8Dot;
   /// Data cache sizes, in bytes, per core for L1/L2 and per chip for L3.
   int64_t l1Bytes = 0, l2Bytes = 0, l3Bytes = 0;

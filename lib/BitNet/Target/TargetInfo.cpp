@@ -88,6 +88,7 @@ void setVectorFeatures(TargetInfo &info, const llvm::Triple &triple,
     info.vectorBits = has("avx512f") ? 512 : has("avx") ? 256 : 128;
     info.int8Dot = has("avx512vnni") && info.vectorBits == 512 ? "avx512-vnni"
                    : has("avxvnni")                             ? "avx-vnni"
+                   : has("avx2")                                ? "avx2"
                                                                 : "";
   } else if (triple.isAArch64()) {
     info.vectorBits = has("neon") ? 128 : 0;

@@ -20,7 +20,7 @@
 // ADDSUB: %[[B:.*]] = vector.transfer_read %{{.*}}[%[[N]], %{{.*}}], %{{.*}} {in_bounds = [true]} : tensor<3x20xi8>, vector<16xi8>
 // ADDSUB: vector.transfer_read %{{.*}}[%[[T]], %{{.*}}], %{{.*}} {in_bounds = [true]} : tensor<?x64xi8>, vector<64xi8>
 // ADDSUB: vector.shuffle %[[B]], %[[B]]
-// ADDSUB: arith.shrui {{.*}} : vector<64xi8>
+// ADDSUB: arith.shrui {{.*}} : vector<32xi16>
 // ADDSUB: arith.cmpi eq, {{.*}} : vector<64xi8>
 // ADDSUB: arith.select {{.*}} vector<64xi16>
 // ADDSUB: arith.extsi {{.*}} : vector<64xi16> to vector<64xi32>

@@ -21,6 +21,11 @@ constexpr int64_t kChunkBytes = 16;
 constexpr int64_t kChunkTrits = kChunkBytes * kTritsPerByte;
 /// Chunks an i16 lane can sum: each adds at most |-128|.
 constexpr int64_t kChunksPerI16Block = 128;
+/// Independent accumulators of the grouped dot kernel: the latency of the
+/// instruction a back end makes of one chunk (VNNI's vpdpbusd: 5 cycles on
+/// Ice Lake through Emerald Rapids) over its throughput (1 per cycle),
+/// rounded down to leave registers for the chunk's operands.
+constexpr int64_t kDotAccumulators = 4;
 
 Value index(OpBuilder &b, Location loc, int64_t v) {
   return arith::ConstantIndexOp::create(b, loc, v);
@@ -101,20 +106,26 @@ Value tokenSums(OpBuilder &b, Location loc, Value q, int64_t trits) {
 }
 
 /// The four fields of 16 packed bytes as 64 unsigned bytes, grouped by
-/// field: (bytes >> 2f) & 3 for f = 0..3.
+/// field: (bytes >> 2f) & 3 for f = 0..3. The shift is done in 16-bit
+/// lanes: x86 has no per-byte shift (LLVM would widen to words and narrow
+/// back, a dozen instructions), and the bits a word shift pulls into a byte
+/// from its neighbour land above bit 1, where the mask clears them.
 Value decodeFields(OpBuilder &b, Location loc, Value bytes) {
   auto i8x64 = VectorType::get({kChunkTrits}, b.getI8Type());
+  auto i16x32 = VectorType::get({kChunkTrits / 2}, b.getI16Type());
   SmallVector<int64_t> repeat;
-  SmallVector<int8_t> shifts;
-  for (int64_t f = 0; f < kTritsPerByte; ++f)
-    for (int64_t i = 0; i < kChunkBytes; ++i) {
+  SmallVector<int16_t> shifts;
+  for (int64_t f = 0; f < kTritsPerByte; ++f) {
+    for (int64_t i = 0; i < kChunkBytes; ++i)
       repeat.push_back(i);
-      shifts.push_back(int8_t(2 * f));
-    }
+    shifts.append(kChunkBytes / 2, int16_t(2 * f));
+  }
   Value wide = vector::ShuffleOp::create(b, loc, bytes, bytes, repeat);
+  Value words = vector::BitCastOp::create(b, loc, i16x32, wide);
   Value amounts = arith::ConstantOp::create(
-      b, loc, DenseElementsAttr::get(i8x64, ArrayRef(shifts)));
-  Value shifted = arith::ShRUIOp::create(b, loc, wide, amounts);
+      b, loc, DenseElementsAttr::get(i16x32, ArrayRef(shifts)));
+  Value shifted = vector::BitCastOp::create(
+      b, loc, i8x64, arith::ShRUIOp::create(b, loc, words, amounts));
   return arith::AndIOp::create(b, loc, shifted, splat(b, loc, i8x64, 3));
 }
 
@@ -137,8 +148,9 @@ Value addSubChunk(OpBuilder &b, Location loc, Value acc, Value fields,
 
 /// One chunk of the dot kernel: each i32 lane adds the products of four
 /// adjacent unsigned fields and signed activations, the shape of VNNI's
-/// vpdpbusd (and of dotprod's udot/sdot), written in arith so that the
-/// LLVM back end picks the instruction for the target.
+/// vpdpbusd, written in arith. The x86 back end turns this form into
+/// vpdpbusd, or AVX2's vpmaddubsw + vpmaddwd (bitnet-x86-int8-dot), after
+/// bufferization; LLVM alone would widen it to i32 multiplies.
 Value dotChunk(OpBuilder &b, Location loc, Value acc, Value fields, Value x) {
   auto i32x64 = VectorType::get({kChunkTrits}, b.getI32Type());
   auto grouped = VectorType::get({kChunkTrits / 4, 4}, b.getI32Type());
@@ -171,19 +183,19 @@ Value signedDotChunk(OpBuilder &b, Location loc, Value acc, Value fields,
   return arith::AddIOp::create(b, loc, acc, sum);
 }
 
-/// Whether the module's target has AArch64's int8 dot products (its
-/// `bitnet.target` int8_dot is "dotprod"); no target: no. Asked where the
-/// kernel starts: inside a body being built, the block has no parent yet.
-bool targetHasDotProd(OpBuilder &b) {
+/// The module's target's int8 dot-product instructions (`bitnet.target`'s
+/// int8_dot); no target: none. Asked where the kernel starts: inside a body
+/// being built, the block has no parent yet.
+std::string targetInt8Dot(OpBuilder &b) {
   Block *block = b.getInsertionBlock();
   Operation *parent = block ? block->getParentOp() : nullptr;
   auto module = !parent ? ModuleOp()
                 : isa<ModuleOp>(parent) ? cast<ModuleOp>(parent)
                                         : parent->getParentOfType<ModuleOp>();
   if (!module || !module->hasAttr(kTargetAttrName))
-    return false;
+    return "";
   FailureOr<TargetInfo> target = TargetInfo::get(module);
-  return succeeded(target) && target->int8Dot == "dotprod";
+  return succeeded(target) ? target->int8Dot : "";
 }
 
 /// Reads chunk `c` of the packed row `n` and of the permuted token `t`.
@@ -218,20 +230,52 @@ Value sumChunks(OpBuilder &b, Location loc, Value packed, Value xPerm, Value n,
       .getResult(0);
 }
 
+/// Chunks [0, chunks) of row `n` against token `t` into `ways` vector
+/// accumulators that take turns, summed at the end: an instruction of
+/// several cycles' latency (vpdpbusd: 5) would otherwise wait on its own
+/// result every chunk.
+Value sumChunksInterleaved(OpBuilder &b, Location loc, Value packed,
+                           Value xPerm, Value n, Value t, int64_t chunks,
+                           Value zero, ChunkStep step, int64_t ways) {
+  int64_t whole = chunks / ways * ways;
+  if (whole == 0)
+    return sumChunks(b, loc, packed, xPerm, n, t, index(b, loc, 0),
+                     index(b, loc, chunks), zero, step);
+  SmallVector<Value> inits(ways, zero);
+  auto loop = scf::ForOp::create(
+      b, loc, index(b, loc, 0), index(b, loc, whole), index(b, loc, ways),
+      inits, [&](OpBuilder &nb, Location nl, Value c, ValueRange iter) {
+        SmallVector<Value> next;
+        for (int64_t w = 0; w < ways; ++w) {
+          Value cw = arith::AddIOp::create(nb, nl, c, index(nb, nl, w));
+          auto [bytes, x] = readChunk(nb, nl, packed, xPerm, n, t, cw);
+          next.push_back(step(nb, nl, iter[w], decodeFields(nb, nl, bytes), x));
+        }
+        scf::YieldOp::create(nb, nl, next);
+      });
+  Value acc = loop.getResult(0);
+  for (int64_t w = 1; w < ways; ++w)
+    acc = arith::AddIOp::create(b, loc, acc, loop.getResult(w));
+  if (whole == chunks)
+    return acc;
+  return sumChunks(b, loc, packed, xPerm, n, t, index(b, loc, whole),
+                   index(b, loc, chunks), acc, step);
+}
+
 /// The vector part of one (t, n) sum: chunks [0, chunks) as an i32 scalar.
 Value vectorRowSum(OpBuilder &b, Location loc, Value packed, Value xPerm,
                    Value n, Value t, int64_t chunks, TernaryKernel kind,
-                   bool signedDot) {
-  if (kind == TernaryKernel::Dot && signedDot)
+                   StringRef int8Dot) {
+  if (kind == TernaryKernel::Dot && int8Dot == "dotprod")
     return sumChunks(b, loc, packed, xPerm, n, t, index(b, loc, 0),
                      index(b, loc, chunks),
                      arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(0)),
                      signedDotChunk);
   if (kind == TernaryKernel::Dot) {
     auto i32x16 = VectorType::get({16}, b.getI32Type());
-    Value acc = sumChunks(b, loc, packed, xPerm, n, t, index(b, loc, 0),
-                          index(b, loc, chunks), splat(b, loc, i32x16, 0),
-                          dotChunk);
+    Value acc = sumChunksInterleaved(b, loc, packed, xPerm, n, t, chunks,
+                                     splat(b, loc, i32x16, 0), dotChunk,
+                                     kDotAccumulators);
     return vector::ReductionOp::create(b, loc, vector::CombiningKind::ADD, acc);
   }
   // i16 sums per block of chunks, widened into i32 between blocks.
@@ -321,7 +365,8 @@ Value mlir::bitnet::buildVectorTernaryProduct(OpBuilder &b, Location loc,
   int64_t chunks = bytesPerRow / kChunkBytes;
   Type i32 = b.getI32Type();
 
-  bool signedDot = kind == TernaryKernel::Dot && targetHasDotProd(b);
+  std::string int8Dot = targetInt8Dot(b);
+  bool signedDot = kind == TernaryKernel::Dot && int8Dot == "dotprod";
   Value xPerm = chunks ? permuteActivations(b, loc, q, chunks) : Value();
   Value sums = kind == TernaryKernel::Dot && !signedDot && chunks
                    ? tokenSums(b, loc, q, chunks * kChunkTrits)
@@ -354,7 +399,7 @@ Value mlir::bitnet::buildVectorTernaryProduct(OpBuilder &b, Location loc,
                                                      nb.getI32IntegerAttr(0));
                if (chunks) {
                  sum = vectorRowSum(nb, nl, packed, xPerm, row, t, chunks,
-                                    kind, signedDot);
+                                    kind, int8Dot);
                  if (sums)
                    sum = arith::SubIOp::create(nb, nl, sum, args[0]);
                }

@@ -11,6 +11,7 @@
 #include "BitNet/Conversion/TernaryToLinalg/TernaryToLinalg.h"
 #include "BitNet/Dialect/Ternary/IR/TernaryOps.h"
 #include "BitNet/Support/TernaryPacking.h"
+#include "BitNet/Target/TargetInfo.h"
 #include "TernaryKernels.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -499,16 +500,22 @@ LogicalResult lowerDequantize(IRRewriter &rewriter, DequantizeOp op) {
 
 /// The kernel an option names; "auto" asks the module's
 /// `bitnet.ternary_kernel` (bitnet-opt --ternary-kernel), else takes the
-/// measured default. On AVX-512 VNNI (Emerald Rapids, 4 layers of 768 x
-/// 2048) addsub decodes 323 tok/s, dot 196 and loops 157: LLVM does not
-/// form vpdpbusd from the dot kernel's arith, so addsub is the default on
-/// every target until the dot kernel calls the instruction itself.
+/// measured default for the module's target: dot where the target has int8
+/// dot products the kernel calls (AVX-512 VNNI's vpdpbusd, AArch64's sdot),
+/// addsub elsewhere. The figures behind that are in docs/Kernels.md.
 FailureOr<TernaryKernel> chooseKernel(Operation *root, StringRef name) {
   ModuleOp module = isa<ModuleOp>(root) ? cast<ModuleOp>(root)
                                         : root->getParentOfType<ModuleOp>();
   if (name == "auto" && module)
     if (auto forced = module->getAttrOfType<StringAttr>(kTernaryKernelAttrName))
       name = forced.getValue();
+  if (name == "auto" && module && module->hasAttr(kTargetAttrName)) {
+    FailureOr<TargetInfo> target = TargetInfo::get(module);
+    if (failed(target))
+      return failure();
+    if (target->int8Dot == "avx512-vnni" || target->int8Dot == "dotprod")
+      return TernaryKernel::Dot;
+  }
   if (name == "loops")
     return TernaryKernel::Loops;
   if (name == "addsub" || name == "auto")

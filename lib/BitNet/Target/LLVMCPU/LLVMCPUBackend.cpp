@@ -5,6 +5,7 @@
 #include "LinkToolchain.h"
 
 #include "BitNet/Conversion/Passes.h"
+#include "BitNet/Target/Passes.h"
 #include "BitNet/Transforms/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
@@ -50,6 +51,8 @@ void LLVMCPUBackend::buildCodegenPipeline(OpPassManager &pm) const {
   pm.addPass(createConvertLinalgToLoopsPass());
   pm.addPass(createConvertSCFToOpenMPPass());
   pm.addPass(createLoopInvariantCodeMotionPass());
+  // The target's int8 dot instructions, now that no tensor is left.
+  pm.addPass(createX86Int8DotPass());
 
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
