@@ -111,10 +111,11 @@ class Bench:
         fp32 = roofline.bytes_per_token(counts, "fp32", 4, 4, ctx)
 
         if "bitnet-mlir" in a.systems:
-            nbytes = roofline.bytes_per_token(counts, "2-bit packed", 2, 4, ctx)
-            for kernel in models.KERNELS:
-                variant = f"{kernel}, {models.FLOAT_WEIGHTS} head"
-                lib = models.lib_path(a.results, name, kernel)
+            for kernel, head in a.variants:
+                nbytes = roofline.bytes_per_token(counts, "2-bit packed",
+                                                  models.HEAD_BYTES[head], 4, ctx)
+                variant = f"{kernel}, {head} head"
+                lib = models.lib_path(a.results, name, kernel, head)
                 if a.no_compile and not os.path.exists(lib):
                     # Compiles of the large shapes take long on a loaded machine: measure the
                     # others now, compile with `python bench/models.py NAME` later.
@@ -122,14 +123,14 @@ class Bench:
                         self.rows.append({"model": name, "params": counts["params"],
                                           "system": "bitnet-mlir", "variant": variant,
                                           "threads": t, "error": "not compiled (--no-compile)"})
-                    self.skip(f"bitnet-mlir {kernel} on {name}: not compiled (--no-compile)")
+                    self.skip(f"bitnet-mlir {variant} on {name}: not compiled (--no-compile)")
                     continue
                 try:
-                    lib = models.compile_lib(a.results, name, onnx_path, kernel,
+                    lib = models.compile_lib(a.results, name, onnx_path, kernel, head,
                                              recompile=a.recompile)
                 except RuntimeError as e:  # a failed compile is a result, not the end of the run
                     error = str(e).splitlines()[0]
-                    self.failures.append(f"{name} bitnet-mlir {kernel}: {error}")
+                    self.failures.append(f"{name} bitnet-mlir {variant}: {error}")
                     for t in a.threads:
                         self.rows.append({"model": name, "params": counts["params"],
                                           "system": "bitnet-mlir", "variant": variant,
@@ -206,6 +207,8 @@ class Bench:
 def parse(argv):
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--variants", default=",".join(f"{k}:{h}" for k, h in models.VARIANTS),
+                    help="bitnet-mlir kernel:head pairs (default %(default)s)")
     ap.add_argument("--smoke", action="store_true", help="tiny config, seconds long (CI)")
     ap.add_argument("--models", help=f"comma-separated configs (default {','.join(FULL_MODELS)})")
     ap.add_argument("--systems", default="bitnet-mlir,onnxruntime,llama.cpp,iree")
@@ -221,6 +224,10 @@ def parse(argv):
     ap.add_argument("--worker-timeout", type=float, default=1800)
     a = ap.parse_args(argv)
     a.results = a.results or os.path.join(HERE, "results", "smoke" if a.smoke else "")
+    a.variants = [tuple(v.split(":", 1)) for v in a.variants.split(",") if v]
+    for kernel, head in a.variants:
+        if kernel not in models.KERNELS or head not in models.HEAD_BYTES:
+            ap.error(f"--variants: unknown kernel:head '{kernel}:{head}'")
     a.models = a.models.split(",") if a.models else (["tiny"] if a.smoke else list(FULL_MODELS))
     a.systems = a.systems.split(",")
     a.threads = [int(t) for t in a.threads.split(",")]

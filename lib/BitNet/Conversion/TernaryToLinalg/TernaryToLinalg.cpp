@@ -500,9 +500,10 @@ LogicalResult lowerDequantize(IRRewriter &rewriter, DequantizeOp op) {
 
 /// The kernel an option names; "auto" asks the module's
 /// `bitnet.ternary_kernel` (bitnet-opt --ternary-kernel), else takes the
-/// measured default for the module's target: dot where the target has int8
-/// dot products the kernel calls (AVX-512 VNNI's vpdpbusd, AArch64's sdot),
-/// addsub elsewhere. The figures behind that are in docs/Kernels.md.
+/// measured default for the module's target: dot wherever the target has
+/// int8 dot products the back end calls (VNNI's vpdpbusd, AVX2's
+/// vpmaddubsw, AArch64's sdot), addsub elsewhere. The figures behind that
+/// are in docs/Kernels.md.
 FailureOr<TernaryKernel> chooseKernel(Operation *root, StringRef name) {
   ModuleOp module = isa<ModuleOp>(root) ? cast<ModuleOp>(root)
                                         : root->getParentOfType<ModuleOp>();
@@ -513,7 +514,7 @@ FailureOr<TernaryKernel> chooseKernel(Operation *root, StringRef name) {
     FailureOr<TargetInfo> target = TargetInfo::get(module);
     if (failed(target))
       return failure();
-    if (target->int8Dot == "avx512-vnni" || target->int8Dot == "dotprod")
+    if (!target->int8Dot.empty())
       return TernaryKernel::Dot;
   }
   if (name == "loops")
