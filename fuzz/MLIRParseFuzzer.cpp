@@ -9,6 +9,7 @@
 
 #include "BitNet/Dialect/ONNX/IR/ONNXDialect.h"
 #include "BitNet/Dialect/Ternary/IR/TernaryDialect.h"
+#include "BitNet/Support/CheckedAttributes.h"
 
 #include "mlir/Bytecode/BytecodeWriter.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -34,7 +35,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   ParserConfig config(&context, /*verifyAfterParse=*/true);
   OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(
       StringRef(reinterpret_cast<const char *>(data), size), config);
-  if (!module || failed(verify(*module)))
+  // What bitnet-opt checks after reading bytecode, before anything reads
+  // the elements (BitNet/Support/CheckedAttributes.h).
+  if (!module || failed(verify(*module)) ||
+      failed(bitnet::checkDenseAttributes(*module)))
     return 0;
   std::string text;
   llvm::raw_string_ostream os(text);

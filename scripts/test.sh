@@ -29,6 +29,12 @@ if [ -d "$ROOT/python/tests" ]; then
   py_failed=$(grep -oE '[0-9]+ (failed|errors?)' "$LOG" | awk '{n += $1} END {print n + 0}')
 fi
 
+# Every fuzz target, in the release build's standalone driver: the seeds,
+# then 10 s of unguided mutants each; a crash or a hang fails (docs/Fuzzing.md).
+fuzz_passed=0
+"$ROOT/scripts/fuzz.sh" replay "${BITNET_FUZZ_REPLAY_SECONDS:-10}" && fuzz_passed=1 ||
+  { status=1; lit_failed=$((lit_failed + 1)); }
+
 # The benchmark's smoke mode: every installed system on the tiny config (bench/README.md).
 bench_passed=0
 "$ROOT/bench/run.sh" --smoke && bench_passed=1 || { status=1; py_failed=$((py_failed + 1)); }
@@ -54,7 +60,7 @@ if [ "${BITNET_SANITIZERS:-0}" = 1 ] || [ -f "$FUZZ_BUILD_DIR/build.ninja" ]; th
   fi
 fi
 
-passed=$((lit_passed + py_passed + bench_passed))
+passed=$((lit_passed + py_passed + bench_passed + fuzz_passed))
 failed=$((lit_failed + py_failed))
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 echo "tests: $passed passed, $failed failed"

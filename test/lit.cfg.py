@@ -53,6 +53,7 @@ config.substitutions.append(("%libomp", os.path.join(llvm_lib_dir, "libomp.so"))
 tool_dirs = [config.bitnet_tools_dir, config.llvm_tools_dir]
 llvm_config.add_tool_substitutions(
     [ToolSubst("bitnet-opt", unresolved="fatal"), ToolSubst("bitnet-run", unresolved="fatal"),
+     ToolSubst("bitnet-fuzz-mlir-parse", unresolved="fatal"),
      ToolSubst("mlir-runner", unresolved="fatal")],
     tool_dirs)
 

@@ -35,7 +35,6 @@ TARGETS = [
     ("Cortex-A76 (Raspberry Pi 5)", "aarch64-linux-gnu", "cortex-a76"),
     ("Neoverse-V1 (Graviton3)", "aarch64-linux-gnu", "neoverse-v1"),
     ("Emerald Rapids (x86, AVX-512 VNNI)", "x86_64-linux-gnu", "emeraldrapids"),
-    ("Zen 3 (x86, AVX2)", "x86_64-linux-gnu", "znver3"),
 ]
 KERNELS = ["addsub", "dot"]
 

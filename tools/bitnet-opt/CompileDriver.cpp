@@ -12,8 +12,10 @@
 #include "BitNet/Conversion/TernaryToLinalg/TernaryToLinalg.h"
 #include "BitNet/Import/ONNX/ImportONNX.h"
 #include "BitNet/Pipelines/Pipelines.h"
+#include "BitNet/Support/CheckedAttributes.h"
 #include "BitNet/Target/TargetBackend.h"
 
+#include "mlir/Bytecode/BytecodeReader.h"
 #include "mlir/Bytecode/BytecodeWriter.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
@@ -92,9 +94,23 @@ LogicalResult writeMLIR(ModuleOp module, const MlirOptMainConfig &config,
 
 void mlir::bitnet::registerCompileDriverOptions() { (void)options(); }
 
+namespace {
+/// Whether `path` starts with MLIR's bytecode magic.
+bool isBytecodeFile(StringRef path) {
+  if (path == "-")
+    return false;
+  std::string error;
+  std::unique_ptr<llvm::MemoryBuffer> file = openInputFile(path, &error);
+  return file && isBytecode(*file);
+}
+} // namespace
+
 bool mlir::bitnet::needsCompileDriver(StringRef inputFilename) {
+  // Bytecode comes here too, to be checked after parsing
+  // (BitNet/Support/CheckedAttributes.h).
   return options().emit != EmitKind::MLIR ||
-         (inputFilename != "-" && isONNXModelFile(inputFilename));
+         (inputFilename != "-" && isONNXModelFile(inputFilename)) ||
+         isBytecodeFile(inputFilename);
 }
 
 LogicalResult mlir::bitnet::runCompileDriver(StringRef inputFilename,
@@ -123,8 +139,11 @@ LogicalResult mlir::bitnet::runCompileDriver(StringRef inputFilename,
       llvm::errs() << "error: " << error << "\n";
       return failure();
     }
+    bool bytecode = isBytecode(*file);
     sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
     module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+    if (module && bytecode && failed(checkDenseAttributes(*module)))
+      return failure();
   }
   if (!module)
     return failure();
