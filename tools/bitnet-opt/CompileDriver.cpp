@@ -88,6 +88,8 @@ LogicalResult writeMLIR(ModuleOp module, const MlirOptMainConfig &config,
   if (bytecode)
     return writeBytecodeToFile(module, os);
   module.print(os);
+  // As mlir-opt ends its output, so that both paths write the same file.
+  os << '\n';
   return success();
 }
 } // namespace
