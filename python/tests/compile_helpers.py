@@ -171,11 +171,11 @@ def cpu_count():
         return os.cpu_count() or 2
 
 
-def compile_model(onnx_path, lib_path, timeout=900):
-    """bitnet-opt onnx_path --emit=lib -o lib_path -> (lib_path, seconds); RuntimeError with
-    the compiler's messages if it fails."""
+def compile_model(onnx_path, lib_path, timeout=900, extra=()):
+    """bitnet-opt onnx_path --emit=lib [extra] -o lib_path -> (lib_path, seconds);
+    RuntimeError with the compiler's messages if it fails."""
     start = time.monotonic()
-    proc = subprocess.run([BITNET_OPT, onnx_path, "--emit=lib", "-o", lib_path],
+    proc = subprocess.run([BITNET_OPT, onnx_path, "--emit=lib", *extra, "-o", lib_path],
                           capture_output=True, text=True, timeout=timeout)
     if proc.returncode != 0:
         raise RuntimeError(f"bitnet-opt {onnx_path} --emit=lib failed ({proc.returncode}):\n"

@@ -342,3 +342,23 @@ def test_bytelm_greedy_matches_pytorch_and_onnxruntime(compiled, bytelm):
                  f"bytelm vs onnxruntime: {text}")
     check_greedy(got, prompt, torch_rows, generate_torch(bytelm, prompt, BYTELM_TOKENS),
                  f"bytelm vs PyTorch: {text}")
+
+
+# Each ternary kernel on its own: the default follows the host (dot where it has int8 dot
+# products, docs/Kernels.md), so the other one is compiled explicitly. odd: rows with a
+# scalar tail and no GQA; tiny: whole chunks only, tied head.
+@pytest.mark.parametrize("kernel", ["addsub", "dot"])
+@pytest.mark.parametrize("config,form", [("odd", "kvcache"), ("tiny", "inference")])
+def test_each_kernel_matches_onnxruntime(exported, tmp_path, kernel, config, form):
+    onnx_path = exported(config, form)
+    lib, _ = _compile(onnx_path, str(tmp_path / f"{config}-{form}-{kernel}.so"),
+                      extra=(f"--ternary-kernel={kernel}",))
+    reference = OrtModel(onnx_path)
+    agreement = Agreement(f"{config}-{form} {kernel} vs onnxruntime",
+                          f"{form}: {kernel} vs onnxruntime")
+    with CompiledModel(lib) as compiled_model:
+        for i, prompt in enumerate(prompts(config)):
+            compiled_model.reset()
+            agreement.check(compiled_model.run(prompt), reference.full(prompt),
+                            f"prompt {i} ({len(prompt)} tokens)")
+    agreement.verify()
