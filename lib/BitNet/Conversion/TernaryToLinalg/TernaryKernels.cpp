@@ -4,7 +4,6 @@
 
 #include "BitNet/Support/KernelAttributes.h"
 #include "BitNet/Support/TernaryPacking.h"
-#include "BitNet/Target/TargetInfo.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -183,21 +182,6 @@ Value signedDotChunk(OpBuilder &b, Location loc, Value acc, Value fields,
   return arith::AddIOp::create(b, loc, acc, sum);
 }
 
-/// The module's target's int8 dot-product instructions (`bitnet.target`'s
-/// int8_dot); no target: none. Asked where the kernel starts: inside a body
-/// being built, the block has no parent yet.
-std::string targetInt8Dot(OpBuilder &b) {
-  Block *block = b.getInsertionBlock();
-  Operation *parent = block ? block->getParentOp() : nullptr;
-  auto module = !parent ? ModuleOp()
-                : isa<ModuleOp>(parent) ? cast<ModuleOp>(parent)
-                                        : parent->getParentOfType<ModuleOp>();
-  if (!module || !module->hasAttr(kTargetAttrName))
-    return "";
-  FailureOr<TargetInfo> target = TargetInfo::get(module);
-  return succeeded(target) ? target->int8Dot : "";
-}
-
 /// Reads chunk `c` of the packed row `n` and of the permuted token `t`.
 std::pair<Value, Value> readChunk(OpBuilder &b, Location loc, Value packed,
                                   Value xPerm, Value n, Value t, Value c) {
@@ -264,9 +248,8 @@ Value sumChunksInterleaved(OpBuilder &b, Location loc, Value packed,
 
 /// The vector part of one (t, n) sum: chunks [0, chunks) as an i32 scalar.
 Value vectorRowSum(OpBuilder &b, Location loc, Value packed, Value xPerm,
-                   Value n, Value t, int64_t chunks, TernaryKernel kind,
-                   StringRef int8Dot) {
-  if (kind == TernaryKernel::Dot && int8Dot == "dotprod")
+                   Value n, Value t, int64_t chunks, TernaryKernel kind) {
+  if (kind == TernaryKernel::SignedDot)
     return sumChunks(b, loc, packed, xPerm, n, t, index(b, loc, 0),
                      index(b, loc, chunks),
                      arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(0)),
@@ -365,10 +348,8 @@ Value mlir::bitnet::buildVectorTernaryProduct(OpBuilder &b, Location loc,
   int64_t chunks = bytesPerRow / kChunkBytes;
   Type i32 = b.getI32Type();
 
-  std::string int8Dot = targetInt8Dot(b);
-  bool signedDot = kind == TernaryKernel::Dot && int8Dot == "dotprod";
   Value xPerm = chunks ? permuteActivations(b, loc, q, chunks) : Value();
-  Value sums = kind == TernaryKernel::Dot && !signedDot && chunks
+  Value sums = kind == TernaryKernel::Dot && chunks
                    ? tokenSums(b, loc, q, chunks * kChunkTrits)
                    : Value();
   SmallVector<Value> dynamic;
@@ -399,7 +380,7 @@ Value mlir::bitnet::buildVectorTernaryProduct(OpBuilder &b, Location loc,
                                                      nb.getI32IntegerAttr(0));
                if (chunks) {
                  sum = vectorRowSum(nb, nl, packed, xPerm, row, t, chunks,
-                                    kind, int8Dot);
+                                    kind);
                  if (sums)
                    sum = arith::SubIOp::create(nb, nl, sum, args[0]);
                }

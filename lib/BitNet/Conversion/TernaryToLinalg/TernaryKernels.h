@@ -32,11 +32,17 @@ enum class TernaryKernel {
   /// Scalar loops over (token, output, byte, field); any target.
   Loops,
   AddSub,
+  /// Unsigned fields (trit + 1) in groups of four, corrected by the
+  /// token's sum: the form x86 back ends turn into vpdpbusd or vpmaddubsw.
   Dot,
+  /// The signed trits times the activations, one reduction per chunk: the
+  /// form LLVM selects as AArch64's sdot. convert-ternary-to-linalg picks it
+  /// for dot where the module's target has int8_dot = "dotprod".
+  SignedDot,
 };
 
 /// [T, N] int32 sums of `q` ([T, Kp * 4] int8, padded with zeros) against
-/// `packed` ([N, Kp] bytes) with the SIMD kernel `kind` (AddSub or Dot).
+/// `packed` ([N, Kp] bytes) with the SIMD kernel `kind` (not Loops).
 Value buildVectorTernaryProduct(OpBuilder &b, Location loc, Value q,
                                 Value packed, TernaryKernel kind);
 

@@ -510,21 +510,23 @@ FailureOr<TernaryKernel> chooseKernel(Operation *root, StringRef name) {
   if (name == "auto" && module)
     if (auto forced = module->getAttrOfType<StringAttr>(kTernaryKernelAttrName))
       name = forced.getValue();
-  if (name == "auto" && module && module->hasAttr(kTargetAttrName)) {
+  if (name == "loops")
+    return TernaryKernel::Loops;
+  if (name == "addsub")
+    return TernaryKernel::AddSub;
+  if (name != "auto" && name != "dot")
+    return root->emitError() << "unknown ternary kernel '" << name
+                             << "' (auto, loops, addsub or dot)";
+  std::string int8Dot;
+  if (module && module->hasAttr(kTargetAttrName)) {
     FailureOr<TargetInfo> target = TargetInfo::get(module);
     if (failed(target))
       return failure();
-    if (!target->int8Dot.empty())
-      return TernaryKernel::Dot;
+    int8Dot = target->int8Dot;
   }
-  if (name == "loops")
-    return TernaryKernel::Loops;
-  if (name == "addsub" || name == "auto")
+  if (name == "auto" && int8Dot.empty())
     return TernaryKernel::AddSub;
-  if (name == "dot")
-    return TernaryKernel::Dot;
-  return root->emitError() << "unknown ternary kernel '" << name
-                           << "' (auto, loops, addsub or dot)";
+  return int8Dot == "dotprod" ? TernaryKernel::SignedDot : TernaryKernel::Dot;
 }
 
 struct ConvertTernaryToLinalgPass

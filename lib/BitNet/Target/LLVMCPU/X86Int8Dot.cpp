@@ -82,6 +82,9 @@ bool bytesBelow128(Value v) {
 /// The instruction sequence for one group of `lanes` i32 lanes.
 enum class X86Dot { VNNI512, VNNI256, AVX2 };
 
+/// The i32 lanes one instruction sequence of `kind` fills.
+int64_t lanesOf(X86Dot kind) { return kind == X86Dot::VNNI512 ? 16 : 8; }
+
 Value call(OpBuilder &b, Location loc, Type result, StringRef name,
            ValueRange args) {
   return LLVM::CallIntrinsicOp::create(b, loc, result, b.getStringAttr(name),
@@ -115,7 +118,7 @@ void rewrite(IRRewriter &rewriter, vector::MultiDimReductionOp op,
   rewriter.setInsertionPoint(op);
   auto accType = cast<VectorType>(dot.acc.getType());
   int64_t groups = accType.getDimSize(0);
-  int64_t lanes = kind == X86Dot::VNNI512 ? 16 : 8;
+  int64_t lanes = lanesOf(kind);
   Value result = dot.acc;
   for (int64_t g = 0; g < groups; g += lanes) {
     auto bytes = [&](Value v) -> Value {
@@ -160,7 +163,7 @@ struct X86Int8DotPass
       kind = X86Dot::AVX2;
     if (!kind)
       return;
-    int64_t lanes = *kind == X86Dot::VNNI512 ? 16 : 8;
+    int64_t lanes = lanesOf(*kind);
     IRRewriter rewriter(&getContext());
     SmallVector<vector::MultiDimReductionOp> reductions;
     module.walk([&](vector::MultiDimReductionOp op) { reductions.push_back(op); });
