@@ -97,4 +97,23 @@ def OpReportPass : Pass<"bitnet-op-report-table", "::mlir::ModuleOp"> {
   }];
 }
 
+def OutlineKernelsPass : Pass<"bitnet-outline-kernels", "::mlir::ModuleOp"> {
+  let summary = "Move each top-level loop nest into a function of its own";
+  let description = [{
+    On buffers, after the kernels are loops: every op with regions at the
+    top of a function body (a loop nest, an OpenMP parallel region, an
+    scf.if) becomes a private, never-inlined function called in its place.
+    Values the nest reads from outside become arguments, except constants
+    without operands, which are cloned in, so that the nests of two layers
+    differ only in the buffers they are passed. `duplicate-function-
+    elimination` then keeps one function per distinct kernel.
+
+    Without this, a model is one function of every layer's loops, on which
+    LLVM's optimizer spends time that grows faster than its size, and which
+    it compiles once per layer. Nests that yield memrefs stay where they
+    are: a buffer a callee allocates on its stack cannot be returned.
+  }];
+  let dependentDialects = ["::mlir::func::FuncDialect"];
+}
+
 #endif // BITNET_TRANSFORMS_PASSES_TD

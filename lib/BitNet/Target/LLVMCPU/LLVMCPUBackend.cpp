@@ -13,6 +13,7 @@
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Func/Transforms/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Dialect/Vector/Transforms/Passes.h"
 #include "mlir/Transforms/Passes.h"
@@ -51,6 +52,10 @@ void LLVMCPUBackend::buildCodegenPipeline(OpPassManager &pm) const {
   pm.addPass(createConvertLinalgToLoopsPass());
   pm.addPass(createConvertSCFToOpenMPPass());
   pm.addPass(createLoopInvariantCodeMotionPass());
+  // One function per loop nest, and one per distinct nest: LLVM then
+  // compiles a layer's kernels once, in functions of bounded size.
+  pm.addPass(createOutlineKernelsPass());
+  pm.addPass(func::createDuplicateFunctionEliminationPass());
   // The target's int8 dot instructions, now that no tensor is left.
   pm.addPass(createX86Int8DotPass());
 
@@ -69,14 +74,16 @@ void LLVMCPUBackend::buildCodegenPipeline(OpPassManager &pm) const {
 }
 
 LogicalResult LLVMCPUBackend::emitIR(ModuleOp module, const TargetInfo &target,
-                                     llvm::raw_ostream &os) const {
-  return emitLLVMIR(module, target, os);
+                                     llvm::raw_ostream &os,
+                                     TimingScope &timing) const {
+  return emitLLVMIR(module, target, os, timing);
 }
 
 LogicalResult LLVMCPUBackend::emitObject(ModuleOp module,
                                          const TargetInfo &target,
-                                         llvm::raw_pwrite_stream &os) const {
-  return bitnet::emitObject(module, target, os);
+                                         llvm::raw_pwrite_stream &os,
+                                         TimingScope &timing) const {
+  return bitnet::emitObject(module, target, os, timing);
 }
 
 LogicalResult
@@ -87,6 +94,7 @@ LLVMCPUBackend::checkLibraryToolchain(ModuleOp module,
 
 LogicalResult LLVMCPUBackend::emitLibrary(ModuleOp module,
                                           const TargetInfo &target,
-                                          StringRef path) const {
-  return emitModelLibrary(module, target, path);
+                                          StringRef path,
+                                          TimingScope &timing) const {
+  return emitModelLibrary(module, target, path, timing);
 }
