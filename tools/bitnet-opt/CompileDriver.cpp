@@ -22,6 +22,7 @@
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
+#include "mlir/Support/Timing.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/Path.h"
@@ -126,8 +127,16 @@ LogicalResult mlir::bitnet::runCompileDriver(StringRef inputFilename,
   // Messages about imported models name the node; a dump of the op in
   // generic form would add nothing a user can find in the model.
   context.printOpOnDiagnostic(false);
+  // As mlir-opt's -mlir-timing, with the import and the back end's stages
+  // beside the passes.
+  DefaultTimingManager timingManager;
+  applyDefaultTimingManagerCLOptions(timingManager);
+  TimingScope timing = timingManager.getRootScope();
 
   OwningOpRef<ModuleOp> module;
+  TimingScope parsing = timing.nest(
+      inputFilename != "-" && isONNXModelFile(inputFilename) ? "Import ONNX"
+                                                               : "Parse");
   if (inputFilename != "-" && isONNXModelFile(inputFilename)) {
     ONNXImportOptions importOptions;
     importOptions.foldShapes = options().foldShapes;
@@ -149,6 +158,7 @@ LogicalResult mlir::bitnet::runCompileDriver(StringRef inputFilename,
   }
   if (!module)
     return failure();
+  parsing.stop();
 
   EmitKind emit = options().emit;
   if (emit == EmitKind::Library && outputFilename == "-") {
@@ -198,15 +208,18 @@ LogicalResult mlir::bitnet::runCompileDriver(StringRef inputFilename,
     if (pm.size() == 0 && !isLLVM)
       buildCompilePipeline(pm, *backend, /*batchSize=*/1);
   }
+  TimingScope passTiming = timing.nest("Passes");
+  pm.enableTiming(passTiming);
   if (failed(pm.run(*module)))
     return failure();
+  passTiming.stop();
 
   FailureOr<TargetInfo> target =
       backend ? TargetInfo::get(*module) : FailureOr<TargetInfo>(TargetInfo());
   if (failed(target))
     return failure();
   if (emit == EmitKind::Library)
-    return backend->emitLibrary(*module, *target, outputFilename);
+    return backend->emitLibrary(*module, *target, outputFilename, timing);
 
   std::string error;
   std::unique_ptr<llvm::ToolOutputFile> output =
@@ -219,8 +232,8 @@ LogicalResult mlir::bitnet::runCompileDriver(StringRef inputFilename,
       emit == EmitKind::MLIR
           ? writeMLIR(*module, config, outputFilename, output->os())
       : emit == EmitKind::LLVM
-          ? backend->emitIR(*module, *target, output->os())
-          : backend->emitObject(*module, *target, output->os());
+          ? backend->emitIR(*module, *target, output->os(), timing)
+          : backend->emitObject(*module, *target, output->os(), timing);
   if (failed(written))
     return failure();
   output->os().flush();

@@ -16,6 +16,7 @@
 #include "BitNet/Target/TargetInfo.h"
 
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Support/Timing.h"
 #include "llvm/Support/raw_ostream.h"
 
 namespace mlir::bitnet {
@@ -35,12 +36,15 @@ public:
   virtual void buildCodegenPipeline(OpPassManager &pm) const = 0;
 
   /// The target's assembly-level IR (LLVM IR for CPUs), optimized.
+  /// Each emitter times its stages under `timing` (-mlir-timing).
   virtual LogicalResult emitIR(ModuleOp module, const TargetInfo &target,
-                               llvm::raw_ostream &os) const = 0;
+                               llvm::raw_ostream &os,
+                               TimingScope &timing) const = 0;
 
   /// A relocatable object.
   virtual LogicalResult emitObject(ModuleOp module, const TargetInfo &target,
-                                   llvm::raw_pwrite_stream &os) const = 0;
+                                   llvm::raw_pwrite_stream &os,
+                                   TimingScope &timing) const = 0;
 
   /// Whether emitLibrary can link for `target` here (a C toolchain for it
   /// is installed): checked before the pipeline runs, so that a missing
@@ -53,7 +57,8 @@ public:
   /// A model library with the C API of BitNet/Runtime/BitNetModel.h, written
   /// atomically to `path`: on failure nothing is left there.
   virtual LogicalResult emitLibrary(ModuleOp module, const TargetInfo &target,
-                                    StringRef path) const = 0;
+                                    StringRef path,
+                                    TimingScope &timing) const = 0;
 };
 
 /// The back end named `name`, or null.

@@ -20,13 +20,16 @@ public:
   bool supportsTriple(StringRef triple) const override;
   void buildCodegenPipeline(OpPassManager &pm) const override;
   LogicalResult emitIR(ModuleOp module, const TargetInfo &target,
-                       llvm::raw_ostream &os) const override;
+                       llvm::raw_ostream &os,
+                       TimingScope &timing) const override;
   LogicalResult emitObject(ModuleOp module, const TargetInfo &target,
-                           llvm::raw_pwrite_stream &os) const override;
+                           llvm::raw_pwrite_stream &os,
+                           TimingScope &timing) const override;
   LogicalResult checkLibraryToolchain(ModuleOp module,
                                       const TargetInfo &target) const override;
   LogicalResult emitLibrary(ModuleOp module, const TargetInfo &target,
-                            StringRef path) const override;
+                            StringRef path,
+                            TimingScope &timing) const override;
 };
 
 } // namespace mlir::bitnet

@@ -40,7 +40,9 @@ createTargetMachine(ModuleOp module, const bitnet::TargetInfo &info) {
 std::unique_ptr<llvm::Module> translate(ModuleOp module,
                                         llvm::TargetMachine &machine,
                                         llvm::LLVMContext &context,
-                                        unsigned optLevel) {
+                                        unsigned optLevel,
+                                        TimingScope &timing) {
+  TimingScope translation = timing.nest("Translate to LLVM IR");
   DialectRegistry registry;
   registerAllToLLVMIRTranslations(registry);
   module->getContext()->appendDialectRegistry(registry);
@@ -65,6 +67,8 @@ std::unique_ptr<llvm::Module> translate(ModuleOp module,
         !machine.getTargetFeatureString().empty())
       function.addFnAttr("target-features", machine.getTargetFeatureString());
   }
+  translation.stop();
+  TimingScope optimization = timing.nest("LLVM optimization");
   auto optimize = makeOptimizingTransformer(optLevel, /*sizeLevel=*/0, &machine);
   if (llvm::Error error = optimize(llvmModule.get())) {
     module.emitError() << "LLVM optimization failed: "
@@ -78,14 +82,14 @@ std::unique_ptr<llvm::Module> translate(ModuleOp module,
 template <typename EmitFn>
 LogicalResult withOptimizedModule(ModuleOp module,
                                   const bitnet::TargetInfo &target,
-                                  EmitFn emit) {
+                                  TimingScope &timing, EmitFn emit) {
   std::unique_ptr<llvm::TargetMachine> machine =
       createTargetMachine(module, target);
   if (!machine)
     return failure();
   llvm::LLVMContext context;
   std::unique_ptr<llvm::Module> llvmModule =
-      translate(module, *machine, context, bitnet::kModelOptLevel);
+      translate(module, *machine, context, bitnet::kModelOptLevel, timing);
   if (!llvmModule)
     return failure();
   return emit(*machine, *llvmModule);
@@ -94,19 +98,21 @@ LogicalResult withOptimizedModule(ModuleOp module,
 } // namespace
 
 LogicalResult bitnet::emitLLVMIR(ModuleOp module, const TargetInfo &target,
-                                 llvm::raw_ostream &os) {
+                                 llvm::raw_ostream &os, TimingScope &timing) {
   return withOptimizedModule(
-      module, target, [&](llvm::TargetMachine &, llvm::Module &llvmModule) {
+      module, target, timing, [&](llvm::TargetMachine &, llvm::Module &llvmModule) {
         llvmModule.print(os, nullptr);
         return success();
       });
 }
 
 LogicalResult bitnet::emitObject(ModuleOp module, const TargetInfo &target,
-                                 llvm::raw_pwrite_stream &os) {
+                                 llvm::raw_pwrite_stream &os,
+                                 TimingScope &timing) {
   return withOptimizedModule(
-      module, target,
+      module, target, timing,
       [&](llvm::TargetMachine &machine, llvm::Module &llvmModule) {
+        TimingScope codegenTiming = timing.nest("LLVM code generation");
         llvm::legacy::PassManager codegen;
         if (machine.addPassesToEmitFile(codegen, os, nullptr,
                                         llvm::CodeGenFileType::ObjectFile)) {

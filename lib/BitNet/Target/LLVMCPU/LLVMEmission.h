@@ -13,6 +13,7 @@
 #include "BitNet/Target/TargetInfo.h"
 
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/Support/Timing.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <string>
@@ -24,18 +25,19 @@ constexpr unsigned kModelOptLevel = 3;
 
 /// Optimized LLVM IR of a module in the LLVM dialect.
 LogicalResult emitLLVMIR(ModuleOp module, const TargetInfo &target,
-                         llvm::raw_ostream &os);
+                         llvm::raw_ostream &os, TimingScope &timing);
 
 /// A relocatable object file of a module in the LLVM dialect.
 LogicalResult emitObject(ModuleOp module, const TargetInfo &target,
-                         llvm::raw_pwrite_stream &os);
+                         llvm::raw_pwrite_stream &os, TimingScope &timing);
 
 /// A shared library with the C API of BitNet/Runtime/BitNetModel.h, from a
 /// module in the LLVM dialect that carries `bitnet.model_entry`. Written
 /// to a temporary file beside `outputPath` and renamed on success, so a
 /// failure leaves nothing behind.
 LogicalResult emitModelLibrary(ModuleOp module, const TargetInfo &target,
-                               llvm::StringRef outputPath);
+                               llvm::StringRef outputPath,
+                               TimingScope &timing);
 
 /// The C source of the trampoline for `module`'s recorded entry.
 FailureOr<std::string> generateModelTrampoline(ModuleOp module);

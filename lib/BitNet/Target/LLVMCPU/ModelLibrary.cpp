@@ -49,7 +49,8 @@ LogicalResult writeFile(ModuleOp module, StringRef path, StringRef contents) {
 
 LogicalResult bitnet::emitModelLibrary(ModuleOp module,
                                        const TargetInfo &target,
-                                       StringRef outputPath) {
+                                       StringRef outputPath,
+                                       TimingScope &timing) {
   FailureOr<std::string> trampoline = generateModelTrampoline(module);
   if (failed(trampoline))
     return failure();
@@ -78,7 +79,7 @@ LogicalResult bitnet::emitModelLibrary(ModuleOp module,
     if (ec)
       return module.emitError() << "cannot write '" << object
                                 << "': " << ec.message();
-    if (failed(emitObject(module, target, os)))
+    if (failed(emitObject(module, target, os, timing)))
       return failure();
   }
   SmallVector<std::string> sources = {inWork("entry.c")};
@@ -120,6 +121,7 @@ LogicalResult bitnet::emitModelLibrary(ModuleOp module,
   args.append({"-Wl,--version-script=" + exports, "-lm", "-o",
                std::string(tempOutput)});
   SmallVector<StringRef> argRefs(args.begin(), args.end());
+  TimingScope linkTiming = timing.nest("Link the model library");
   std::string error;
   std::string log = inWork("link.log");
   std::optional<StringRef> redirects[] = {std::nullopt, StringRef(log),
