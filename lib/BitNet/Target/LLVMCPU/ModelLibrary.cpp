@@ -10,6 +10,7 @@
 
 #include "LLVMEmission.h"
 #include "LinkToolchain.h"
+#include "WeightsSection.h"
 
 #include "llvm/ADT/ScopeExit.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -72,6 +73,14 @@ LogicalResult bitnet::emitModelLibrary(ModuleOp module,
     return std::string(p);
   };
 
+  // Before the module goes to LLVM: what leaves it is assembled, not
+  // compiled (WeightsSection.cpp).
+  std::string weights = inWork("weights.s");
+  {
+    TimingScope weightsTiming = timing.nest("Write the weights section");
+    if (failed(extractWeightsSection(module, inWork("weights.bin"), weights)))
+      return failure();
+  }
   std::string object = inWork("model.o");
   {
     std::error_code ec;
@@ -116,6 +125,7 @@ LogicalResult bitnet::emitModelLibrary(ModuleOp module,
                                    "-I" + inWork("include")};
   args.append(toolchain->targetFlags.begin(), toolchain->targetFlags.end());
   args.push_back(object);
+  args.push_back(weights);
   args.append(sources.begin(), sources.end());
   args.append(toolchain->libraryFlags.begin(), toolchain->libraryFlags.end());
   args.append({"-Wl,--version-script=" + exports, "-lm", "-o",
