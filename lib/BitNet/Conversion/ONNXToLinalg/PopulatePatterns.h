@@ -24,7 +24,8 @@ void populateShapeToTensorPatterns(RewritePatternSet &patterns);
 void populateBatchMatMulToVectorPatterns(RewritePatternSet &patterns);
 /// MatMuls by compile-time weights as row dot products (benefit 2: before
 /// the generic MatMul lowering), the weights stored as `storage` (f32, f16,
-/// bf16, or i8 with a scale per row).
+/// bf16, or i8 with a scale per row), and lookups in constant tables
+/// (embeddings) from the same stored rows.
 void populateWeightMatMulToVectorPatterns(RewritePatternSet &patterns,
                                           Type storage);
 

@@ -8,6 +8,10 @@
 // transpose of a constant (a tied head over the embedding table), W is that
 // constant itself, read in place; otherwise B is transposed once here.
 //
+// The embedding lookup (a Gather of rows from a constant table) reads the
+// same rows: a tied model keeps one table, in the --float-weights storage,
+// which both the lookup and the head read.
+//
 //===----------------------------------------------------------------------===//
 
 #include "LoweringUtils.h"
@@ -24,6 +28,7 @@
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
 
 #include <cmath>
 #include <cstring>
@@ -110,55 +115,168 @@ WeightRows rowsConstant(PatternRewriter &rewriter, Location loc,
   return {bytesConstant(rewriter, loc, type, asBytes(narrow)), {}};
 }
 
-/// The rows of `constant` ([N, K] f32, the operand of a transpose that
-/// makes B): itself when stored as f32, else a narrowed copy.
-WeightRows rowsOfTransposed(PatternRewriter &rewriter, Location loc,
-                            Value constant, Type storage) {
-  ElementsAttr attr;
-  if (!matchPattern(constant, m_Constant(&attr)))
-    return {};
-  if (storage.isF32())
-    return {constant, {}};
-  auto type = cast<RankedTensorType>(constant.getType());
-  std::vector<float> rows = readFloats(attr);
-  if (int64_t(rows.size()) != attr.getNumElements())
-    return {};
-  return rowsConstant(rewriter, loc, rows, type.getDimSize(0),
-                      type.getDimSize(1), storage);
+/// The narrowed copies of the f32 tables that lookups and products read,
+/// made once per table and function and shared by every reader: a tied
+/// model's embedding and head are one table.
+struct FloatWeightTables {
+  explicit FloatWeightTables(Type storage) : storage(storage) {}
+  Type storage;
+  DenseMap<std::pair<Attribute, Operation *>, WeightRows> narrowed;
+};
+
+FunctionOpInterface enclosingFunction(Value value) {
+  Operation *parent = value.getParentRegion()->getParentOp();
+  if (auto function = dyn_cast<FunctionOpInterface>(parent))
+    return function;
+  return parent->getParentOfType<FunctionOpInterface>();
 }
 
-/// W = B^T as [N, K] rows of `storage` type: the constant under a
-/// Transpose of B (read in place when it is f32 already), or a transposed
-/// copy of constant B; null when B is not known.
-WeightRows weightRows(PatternRewriter &rewriter, Location loc, Value b,
-                      Type storage) {
-  auto bType = cast<RankedTensorType>(b.getType());
-  if (auto t = b.getDefiningOp<onnx::TransposeOp>()) {
-    auto perm = t.getPerm();
-    bool swaps = !perm || (perm->size() == 2 &&
-                           cast<IntegerAttr>((*perm)[0]).getInt() == 1);
-    if (swaps)
-      if (WeightRows rows = rowsOfTransposed(rewriter, loc, t.getData(), storage))
-        return rows;
+/// The raw f32 bytes of a non-splat constant, if it is stored as such.
+std::optional<ArrayRef<char>> rawFloats(ElementsAttr attr) {
+  if (!attr.getElementType().isF32())
+    return std::nullopt;
+  ArrayRef<char> raw;
+  if (auto dense = dyn_cast<DenseElementsAttr>(attr)) {
+    if (dense.isSplat())
+      return std::nullopt;
+    raw = dense.getRawData();
+  } else if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr)) {
+    raw = resource.getData();
   }
-  // The walk may have lowered the Transpose already.
-  if (auto t = b.getDefiningOp<linalg::TransposeOp>())
-    if (t.getPermutation() == ArrayRef<int64_t>{1, 0})
-      if (WeightRows rows =
-              rowsOfTransposed(rewriter, loc, t.getInput(), storage))
-        return rows;
-  ElementsAttr attr;
-  if (!matchPattern(b, m_Constant(&attr)))
-    return {};
+  if (raw.size() != size_t(attr.getNumElements()) * sizeof(float))
+    return std::nullopt;
+  return raw;
+}
+
+/// A constant [N, K] f32 table of `function` holding exactly `rows`: the
+/// embedding, when an exporter folded the tied head's transpose into an
+/// initializer of its own.
+Value findEqualTable(FunctionOpInterface function, ArrayRef<float> rows,
+                     int64_t n, int64_t k) {
+  auto type = RankedTensorType::get({n, k}, Float32Type::get(function.getContext()));
+  ArrayRef<char> wanted(reinterpret_cast<const char *>(rows.data()),
+                        rows.size() * sizeof(float));
+  Value found;
+  function.walk([&](Operation *op) {
+    ElementsAttr attr;
+    if (op->getNumResults() != 1 || op->getResult(0).getType() != type ||
+        !matchPattern(op->getResult(0), m_Constant(&attr)))
+      return WalkResult::advance();
+    std::optional<ArrayRef<char>> raw = rawFloats(attr);
+    if (raw && *raw == wanted) {
+      found = op->getResult(0);
+      return WalkResult::interrupt();
+    }
+    return WalkResult::advance();
+  });
+  return found;
+}
+
+/// The [N, K] transpose of constant B ([K, N] f32); empty if B is not one.
+std::vector<float> transposedFloats(ElementsAttr attr, int64_t k, int64_t n) {
   std::vector<float> values = readFloats(attr);
-  int64_t k = bType.getDimSize(0), n = bType.getDimSize(1);
   if (int64_t(values.size()) != k * n)
     return {};
   std::vector<float> rows(values.size());
   for (int64_t i = 0; i < k; ++i)
     for (int64_t j = 0; j < n; ++j)
       rows[j * k + i] = values[i * n + j];
-  return rowsConstant(rewriter, loc, rows, n, k, storage);
+  return rows;
+}
+
+/// Whether a MatMul of `function` reads `table` ([N, K] f32) as its weight
+/// rows: the head of a tied model, through a Transpose or a folded copy.
+bool isHeadTable(FunctionOpInterface function, Value table) {
+  auto type = cast<RankedTensorType>(table.getType());
+  ElementsAttr tableAttr;
+  if (!matchPattern(table, m_Constant(&tableAttr)))
+    return false;
+  std::optional<ArrayRef<char>> tableBytes = rawFloats(tableAttr);
+  bool tied = false;
+  function.walk([&](onnx::MatMulOp matmul) {
+    Value b = matmul.getB();
+    if (auto t = b.getDefiningOp<onnx::TransposeOp>()) {
+      ElementsAttr attr;
+      tied = matchPattern(t.getData(), m_Constant(&attr)) && attr == tableAttr;
+    } else if (auto bType = dyn_cast<RankedTensorType>(b.getType());
+               tableBytes && bType && bType.getRank() == 2 &&
+               bType.getDimSize(0) == type.getDimSize(1) &&
+               bType.getDimSize(1) == type.getDimSize(0)) {
+      ElementsAttr attr;
+      if (matchPattern(b, m_Constant(&attr))) {
+        std::vector<float> rows =
+            transposedFloats(attr, bType.getDimSize(0), bType.getDimSize(1));
+        tied = ArrayRef<char>(reinterpret_cast<const char *>(rows.data()),
+                              rows.size() * sizeof(float)) == *tableBytes;
+      }
+    }
+    return tied ? WalkResult::interrupt() : WalkResult::advance();
+  });
+  return tied;
+}
+
+/// The rows of `constant` ([N, K] f32, a table or the operand of a
+/// transpose that makes B): itself when stored as f32, else the narrowed
+/// copy, placed at the top of the function so that every reader sees it.
+WeightRows tableRows(PatternRewriter &rewriter, Value constant,
+                     FloatWeightTables &tables) {
+  ElementsAttr attr;
+  auto type = dyn_cast<RankedTensorType>(constant.getType());
+  if (!type || type.getRank() != 2 || !type.getElementType().isF32() ||
+      !matchPattern(constant, m_Constant(&attr)))
+    return {};
+  if (tables.storage.isF32())
+    return {constant, {}};
+  FunctionOpInterface function = enclosingFunction(constant);
+  if (!function)
+    return {};
+  auto key = std::make_pair(Attribute(attr), function.getOperation());
+  auto cached = tables.narrowed.find(key);
+  if (cached != tables.narrowed.end())
+    return cached->second;
+  std::vector<float> rows = readFloats(attr);
+  if (int64_t(rows.size()) != attr.getNumElements())
+    return {};
+  OpBuilder::InsertionGuard guard(rewriter);
+  rewriter.setInsertionPointToStart(&function.getFunctionBody().front());
+  WeightRows narrowed =
+      rowsConstant(rewriter, constant.getLoc(), rows, type.getDimSize(0),
+                   type.getDimSize(1), tables.storage);
+  tables.narrowed[key] = narrowed;
+  return narrowed;
+}
+
+/// W = B^T as [N, K] rows of `storage` type: the constant under a
+/// Transpose of B (read in place when it is f32 already), or a transposed
+/// copy of constant B; null when B is not known.
+WeightRows weightRows(PatternRewriter &rewriter, Location loc, Value b,
+                      FloatWeightTables &tables) {
+  auto bType = cast<RankedTensorType>(b.getType());
+  if (auto t = b.getDefiningOp<onnx::TransposeOp>()) {
+    auto perm = t.getPerm();
+    bool swaps = !perm || (perm->size() == 2 &&
+                           cast<IntegerAttr>((*perm)[0]).getInt() == 1);
+    if (swaps)
+      if (WeightRows rows = tableRows(rewriter, t.getData(), tables))
+        return rows;
+  }
+  // The walk may have lowered the Transpose already.
+  if (auto t = b.getDefiningOp<linalg::TransposeOp>())
+    if (t.getPermutation() == ArrayRef<int64_t>{1, 0})
+      if (WeightRows rows = tableRows(rewriter, t.getInput(), tables))
+        return rows;
+  ElementsAttr attr;
+  if (!matchPattern(b, m_Constant(&attr)))
+    return {};
+  int64_t k = bType.getDimSize(0), n = bType.getDimSize(1);
+  std::vector<float> rows = transposedFloats(attr, k, n);
+  if (rows.empty())
+    return {};
+  if (FunctionOpInterface function = enclosingFunction(b))
+    if (Value table = findEqualTable(function, rows, n, k))
+      if (WeightRows shared = tableRows(rewriter, table, tables))
+        return shared;
+  return rowsConstant(rewriter, loc, rows, n, k, tables.storage);
 }
 
 /// sum over k of x[t, k] * w[n, k], times the row's scale if it has one.
@@ -173,9 +291,10 @@ Value rowDot(OpBuilder &b, Location loc, Value x, const WeightRows &w,
 
 /// y = x @ B for f32 x [..., K] and compile-time B [K, N].
 struct WeightMatMulToVector : OpRewritePattern<onnx::MatMulOp> {
-  WeightMatMulToVector(MLIRContext *context, Type storage)
-      : OpRewritePattern(context, /*benefit=*/2), storage(storage) {}
-  Type storage;
+  WeightMatMulToVector(MLIRContext *context,
+                       std::shared_ptr<FloatWeightTables> tables)
+      : OpRewritePattern(context, /*benefit=*/2), tables(std::move(tables)) {}
+  std::shared_ptr<FloatWeightTables> tables;
 
   LogicalResult matchAndRewrite(onnx::MatMulOp op,
                                 PatternRewriter &rewriter) const override {
@@ -189,7 +308,7 @@ struct WeightMatMulToVector : OpRewritePattern<onnx::MatMulOp> {
         aType.getShape().back() != bType.getDimSize(0))
       return rewriter.notifyMatchFailure(op, "needs f32 x [..., K], B [K, N]");
     Location loc = op.getLoc();
-    WeightRows w = weightRows(rewriter, loc, op.getB(), storage);
+    WeightRows w = weightRows(rewriter, loc, op.getB(), *tables);
     if (!w)
       return rewriter.notifyMatchFailure(op, "B is not known at compile time");
     int64_t k = bType.getDimSize(0), n = bType.getDimSize(1);
@@ -245,9 +364,84 @@ struct WeightMatMulToVector : OpRewritePattern<onnx::MatMulOp> {
   }
 };
 
+/// out[i..., j] = table[indices[i...], j] from a constant f32 table
+/// ([V, H]) stored narrow: the element widened back to f32 (times the row's
+/// scale for i8). An f32 table is left to the generic Gather.
+struct EmbeddingGatherFromRows : OpRewritePattern<onnx::GatherOp> {
+  static constexpr int64_t kMinEmbeddingRows = 16384;
+  EmbeddingGatherFromRows(MLIRContext *context,
+                          std::shared_ptr<FloatWeightTables> tables)
+      : OpRewritePattern(context, /*benefit=*/2), tables(std::move(tables)) {}
+  std::shared_ptr<FloatWeightTables> tables;
+
+  LogicalResult matchAndRewrite(onnx::GatherOp op,
+                                PatternRewriter &rewriter) const override {
+    auto idxType = dyn_cast<RankedTensorType>(op.getIndices().getType());
+    auto type = dyn_cast<RankedTensorType>(op.getType());
+    if (tables->storage.isF32() || op.getAxis().value_or(0) != 0 || !idxType ||
+        !type || !type.getElementType().isF32() ||
+        !idxType.getElementType().isSignlessInteger())
+      return rewriter.notifyMatchFailure(op, "not a narrowed table lookup");
+    // The embedding, not every table: a tied one, whose narrow copy the
+    // head needs anyway, or one of a vocabulary's size. Small lookups
+    // (rotary sines by position) stay exact.
+    auto dataType = dyn_cast<RankedTensorType>(op.getData().getType());
+    FunctionOpInterface function = enclosingFunction(op.getData());
+    if (!dataType || dataType.getRank() != 2 || !function ||
+        (dataType.getDimSize(0) < kMinEmbeddingRows &&
+         !isHeadTable(function, op.getData())))
+      return rewriter.notifyMatchFailure(op, "not an embedding table");
+    WeightRows table = tableRows(rewriter, op.getData(), *tables);
+    if (!table)
+      return rewriter.notifyMatchFailure(op, "the table is not a constant");
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    int64_t rank = type.getRank(), idxRank = idxType.getRank();
+    SmallVector<Value> sizes = getDimSizes(rewriter, loc, op.getIndices());
+    sizes.push_back(getDimSize(rewriter, loc, table.rows, 1));
+    Value init = tensor::EmptyOp::create(rewriter, loc, type.getShape(),
+                                         rewriter.getF32Type(),
+                                         dynamicSizesOf(type, sizes));
+    Value vocab = getDimSize(rewriter, loc, table.rows, 0);
+    SmallVector<AffineMap> maps = {
+        AffineMap::getMultiDimIdentityMap(rank, ctx).getMajorSubMap(idxRank),
+        AffineMap::getMultiDimIdentityMap(rank, ctx)};
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, type, ValueRange{op.getIndices()}, ValueRange{init},
+        maps,
+        SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          // ONNX counts negative indices from the end.
+          Value row = arith::IndexCastOp::create(b, l, b.getIndexType(), args[0]);
+          Value negative = arith::CmpIOp::create(
+              b, l, arith::CmpIPredicate::slt, row, cIndex(b, l, 0));
+          row = arith::SelectOp::create(
+              b, l, negative, arith::AddIOp::create(b, l, row, vocab), row);
+          Value column = linalg::IndexOp::create(b, l, rank - 1);
+          Value v = tensor::ExtractOp::create(b, l, table.rows,
+                                              ValueRange{row, column});
+          Type f32 = b.getF32Type();
+          if (!table.scales) {
+            linalg::YieldOp::create(b, l,
+                                    Value(arith::ExtFOp::create(b, l, f32, v)));
+            return;
+          }
+          Value q = arith::SIToFPOp::create(b, l, f32, v);
+          Value scale =
+              tensor::ExtractOp::create(b, l, table.scales, ValueRange{row});
+          linalg::YieldOp::create(b, l,
+                                  Value(arith::MulFOp::create(b, l, q, scale)));
+        });
+    rewriter.replaceOp(op, generic.getResults());
+    return success();
+  }
+};
+
 } // namespace
 
 void mlir::bitnet::populateWeightMatMulToVectorPatterns(
     RewritePatternSet &patterns, Type storage) {
-  patterns.add<WeightMatMulToVector>(patterns.getContext(), storage);
+  auto tables = std::make_shared<FloatWeightTables>(storage);
+  patterns.add<WeightMatMulToVector, EmbeddingGatherFromRows>(
+      patterns.getContext(), tables);
 }
