@@ -13,6 +13,7 @@
 #include "BitNet/Import/ONNX/ImportONNX.h"
 #include "BitNet/Pipelines/Pipelines.h"
 #include "BitNet/Support/CheckedAttributes.h"
+#include "BitNet/Support/Progress.h"
 #include "BitNet/Target/TargetBackend.h"
 
 #include "mlir/Bytecode/BytecodeReader.h"
@@ -25,6 +26,7 @@
 #include "mlir/Support/Timing.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
@@ -70,6 +72,11 @@ struct DriverOptions {
       "onnx-fold-shapes",
       llvm::cl::desc("Fold the shape arithmetic of imported models"),
       llvm::cl::init(true), llvm::cl::cat(category)};
+  llvm::cl::opt<std::string> progress{
+      "progress",
+      llvm::cl::desc("Print each stage of the compile on stderr: auto (for "
+                     "models of 64 MB or more), always or never"),
+      llvm::cl::init("auto"), llvm::cl::cat(category)};
   llvm::cl::opt<int64_t> progressBytes{
       "onnx-progress-bytes",
       llvm::cl::desc("Report import progress for initializers of at least "
@@ -133,6 +140,15 @@ LogicalResult mlir::bitnet::runCompileDriver(StringRef inputFilename,
   applyDefaultTimingManagerCLOptions(timingManager);
   TimingScope timing = timingManager.getRootScope();
 
+  {
+    uint64_t size = 0;
+    if (inputFilename != "-")
+      (void)llvm::sys::fs::file_size(inputFilename, size);
+    enableStageProgress(options().progress == "always" ||
+                        (options().progress == "auto" && size >= (64 << 20)));
+  }
+
+  reportStage("reading", inputFilename);
   OwningOpRef<ModuleOp> module;
   TimingScope parsing = timing.nest(
       inputFilename != "-" && isONNXModelFile(inputFilename) ? "Import ONNX"
@@ -208,18 +224,27 @@ LogicalResult mlir::bitnet::runCompileDriver(StringRef inputFilename,
     if (pm.size() == 0 && !isLLVM)
       buildCompilePipeline(pm, *backend, /*batchSize=*/1);
   }
+  reportStage("running the passes", "BitNet recognition, lowering to LLVM");
   TimingScope passTiming = timing.nest("Passes");
   pm.enableTiming(passTiming);
   if (failed(pm.run(*module)))
     return failure();
   passTiming.stop();
+  reportStage("passes done");
 
   FailureOr<TargetInfo> target =
       backend ? TargetInfo::get(*module) : FailureOr<TargetInfo>(TargetInfo());
   if (failed(target))
     return failure();
-  if (emit == EmitKind::Library)
-    return backend->emitLibrary(*module, *target, outputFilename, timing);
+  if (emit == EmitKind::Library) {
+    if (failed(backend->emitLibrary(*module, *target, outputFilename, timing)))
+      return failure();
+    uint64_t size = 0;
+    (void)llvm::sys::fs::file_size(outputFilename, size);
+    reportStage(("wrote " + outputFilename).str(),
+                std::to_string(size >> 20) + " MiB");
+    return success();
+  }
 
   std::string error;
   std::unique_ptr<llvm::ToolOutputFile> output =

@@ -31,6 +31,13 @@ private:
   std::chrono::steady_clock::time_point start, lastPrint;
 };
 
+/// Stage lines of a long compile on stderr ("bitnet-opt: LLVM code
+/// generation (79 functions), 41.2 s in"), so that each step of a
+/// minutes-long compile is visible. Off until the driver enables them for
+/// an input big enough to be worth it; the clock starts there.
+void enableStageProgress(bool enabled);
+void reportStage(llvm::StringRef stage, llvm::StringRef detail = "");
+
 } // namespace mlir::bitnet
 
 #endif // BITNET_SUPPORT_PROGRESS_H

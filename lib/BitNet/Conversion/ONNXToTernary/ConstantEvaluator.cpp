@@ -50,13 +50,30 @@ struct Rounding {
 
   bool isInteger() const { return kind >= Bool && kind <= Unsigned; }
 
+  // Inline for the types weights are unpacked in; evaluated ops call it
+  // once per element.
   double operator()(double v) const {
+    if (kind == F64 || kind == Exact)
+      return v;
+    if (kind == F32)
+      return double(float(v));
+    if ((kind == Signed || kind == Unsigned) && width < 53) {
+      // Already a value of the type: nothing to wrap.
+      double half = double(int64_t(1) << (width - 1));
+      double lo = kind == Signed ? -half : 0, hi = kind == Signed ? half : 2 * half;
+      if (v >= lo && v < hi && v == std::trunc(v))
+        return v;
+    }
+    return narrow(v);
+  }
+
+private:
+  LLVM_ATTRIBUTE_NOINLINE double narrow(double v) const {
     switch (kind) {
     case F64:
     case Exact:
-      return v;
     case F32:
-      return double(float(v));
+      return v;
     case F16:
     case BF16: {
       APFloat f(v);
@@ -199,15 +216,17 @@ struct RuleInput {
 
 using Rule = std::optional<EvaluatedTensor> (*)(const RuleInput &);
 
-std::optional<EvaluatedTensor> mapAll(const RuleInput &r,
-                                      llvm::function_ref<double(ArrayRef<double>)> fn) {
+template <typename Fn>
+std::optional<EvaluatedTensor> mapAll(const RuleInput &r, Fn fn) {
   SmallVector<const EvaluatedTensor *> operands;
   for (const EvaluatedTensor *t : r.in)
     if (t)
       operands.push_back(t);
   if (operands.empty())
     return std::nullopt;
-  return eval::mapBroadcast(operands, fn, [&](double v) { return r.round(v); });
+  Rounding round = r.round;
+  return eval::mapInlined(operands, fn,
+                          [round](double v) { return round(v); });
 }
 
 template <double (*Fn)(double)>
@@ -302,9 +321,19 @@ std::optional<EvaluatedTensor> modRule(const RuleInput &r) {
   if (r.in.size() != 2 || !r.in[0] || !r.in[1])
     return std::nullopt;
   bool fmod = r.intAttr("fmod", 0) != 0;
-  return mapAll(r, [fmod](ArrayRef<double> a) {
+  bool isInt = r.round.isInteger();
+  return mapAll(r, [fmod, isInt](ArrayRef<double> a) {
     if (a[1] == 0)
       return 0.0;
+    // Integers a double holds exactly: the int64 remainder, far cheaper
+    // than std::fmod on the unpacking of every weight.
+    if (isInt && !fmod && std::fabs(a[0]) < 0x1p53 && std::fabs(a[1]) < 0x1p53) {
+      int64_t x = int64_t(a[0]), y = int64_t(a[1]);
+      int64_t rem = x % y;
+      if (rem != 0 && ((rem < 0) != (y < 0)))
+        rem += y;
+      return double(rem);
+    }
     double rem = std::fmod(a[0], a[1]);
     // Integer Mod takes the divisor's sign, like Python's %.
     if (!fmod && rem != 0 && ((rem < 0) != (a[1] < 0)))
@@ -669,8 +698,9 @@ EvaluatedTensor shapeValue(Operation *op, ArrayRef<int64_t> shape) {
 std::optional<EvaluatedTensor> ConstantEvaluator::evaluate(Value value) {
   const EvaluatedTensor *result = eval(value, 0);
   std::optional<EvaluatedTensor> copy;
+  // Moved out, not copied: the cache is dropped next.
   if (result)
-    copy = *result;
+    copy = std::move(*cache[value]);
   // Buffers live for one evaluation: a model's weights are evaluated one
   // consumer at a time.
   cache.clear();

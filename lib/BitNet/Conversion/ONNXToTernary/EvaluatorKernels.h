@@ -17,6 +17,7 @@
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringRef.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <vector>
@@ -50,6 +51,42 @@ std::optional<EvaluatedTensor>
 mapBroadcast(llvm::ArrayRef<const EvaluatedTensor *> operands,
              llvm::function_ref<double(llvm::ArrayRef<double>)> fn,
              llvm::function_ref<double(double)> round);
+
+/// mapBroadcast with `fn` and `round` inlined where every operand is a
+/// scalar or has the result's element count: weight subgraphs are made of
+/// such ops over every weight, where an indirect call per element costs
+/// more than the op. Other operands go to mapBroadcast.
+template <typename Fn, typename Round>
+std::optional<EvaluatedTensor>
+mapInlined(llvm::ArrayRef<const EvaluatedTensor *> operands, Fn fn,
+           Round round) {
+  int64_t n = 0;
+  for (const EvaluatedTensor *t : operands)
+    n = std::max<int64_t>(n, t->values.size());
+  llvm::SmallVector<llvm::ArrayRef<int64_t>> shapes;
+  bool simple = n > 0;
+  for (const EvaluatedTensor *t : operands) {
+    shapes.push_back(t->shape);
+    simple &= int64_t(t->values.size()) == n || t->values.size() == 1;
+  }
+  auto shape = simple ? broadcastShapes(shapes) : std::nullopt;
+  if (!shape || numElements(*shape) != n)
+    return mapBroadcast(operands, fn, round);
+  EvaluatedTensor out{*shape, std::vector<double>(n)};
+  llvm::SmallVector<const double *, 4> data;
+  llvm::SmallVector<int64_t, 4> step;
+  for (const EvaluatedTensor *t : operands) {
+    data.push_back(t->values.data());
+    step.push_back(int64_t(t->values.size()) == n ? 1 : 0);
+  }
+  llvm::SmallVector<double, 4> args(operands.size());
+  for (int64_t i = 0; i < n; ++i) {
+    for (size_t k = 0; k < data.size(); ++k)
+      args[k] = data[k][i * step[k]];
+    out.values[i] = round(fn(llvm::ArrayRef<double>(args)));
+  }
+  return out;
+}
 
 enum class ReduceKind { Sum, Mean, Max, Min, Prod };
 

@@ -58,24 +58,48 @@ bool sameMagnitude(double a, double b) {
   return std::fabs(a - b) <= kMagnitudeTolerance * std::max(a, b);
 }
 
+/// `w` is B ([K, N]) or, when `rowsAreOutputs`, B^T ([N, K]): the operand
+/// of the Transpose that exporters put before the MatMul. Read in that
+/// layout, nothing is transposed, and the trits are written in order.
 std::optional<TernaryMatrix> classifyTernary(const EvaluatedTensor &w,
+                                             bool rowsAreOutputs,
                                              std::string &why) {
-  int64_t k = w.shape[0], n = w.shape[1];
+  int64_t k = w.shape[rowsAreOutputs ? 1 : 0];
+  int64_t n = w.shape[rowsAreOutputs ? 0 : 1];
+  // Element (r, c) of B, and the loops in the order of memory.
+  auto at = [&](int64_t r, int64_t c) {
+    return w.values[rowsAreOutputs ? c * k + r : r * n + c];
+  };
+  auto forEach = [&](auto fn) {
+    if (rowsAreOutputs) {
+      for (int64_t c = 0; c < n; ++c)
+        for (int64_t r = 0; r < k; ++r)
+          if (!fn(r, c))
+            return false;
+    } else {
+      for (int64_t r = 0; r < k; ++r)
+        for (int64_t c = 0; c < n; ++c)
+          if (!fn(r, c))
+            return false;
+    }
+    return true;
+  };
   SmallVector<double> magnitude(n, 0.0), sum(n, 0.0);
   SmallVector<int64_t> count(n, 0);
-  for (int64_t r = 0; r < k; ++r)
-    for (int64_t c = 0; c < n; ++c)
-      magnitude[c] = std::max(magnitude[c], std::fabs(w.values[r * n + c]));
+  forEach([&](int64_t r, int64_t c) {
+    magnitude[c] = std::max(magnitude[c], std::fabs(at(r, c)));
+    return true;
+  });
   TernaryMatrix result;
   result.trits.resize(n * k);
-  for (int64_t r = 0; r < k; ++r) {
-    for (int64_t c = 0; c < n; ++c) {
-      double v = w.values[r * n + c];
+  bool ternary = forEach([&](int64_t r, int64_t c) {
+    {
+      double v = at(r, c);
       if (v != 0 && !sameMagnitude(std::fabs(v), magnitude[c])) {
         why = "output " + std::to_string(c) + " mixes magnitudes " +
               std::to_string(std::fabs(v)) + " and " +
               std::to_string(magnitude[c]);
-        return std::nullopt;
+        return false;
       }
       if (v != 0) {
         sum[c] += std::fabs(v);
@@ -83,7 +107,10 @@ std::optional<TernaryMatrix> classifyTernary(const EvaluatedTensor &w,
       }
       result.trits[c * k + r] = v > 0 ? 1 : (v < 0 ? -1 : 0);
     }
-  }
+    return true;
+  });
+  if (!ternary)
+    return std::nullopt;
   // The scale is the mean magnitude: exact when the magnitudes are, and the
   // least-squares fit of near-ternary ones.
   SmallVector<double> scale(n, 0.0);
@@ -174,33 +201,47 @@ struct ConvertONNXToTernaryPass
                "in float32)";
       return;
     }
-    // Activations times activations (attention) do not evaluate.
-    std::optional<EvaluatedTensor> weights =
-        evaluator.evaluate(matmul.getB());
+    // Activations times activations (attention) do not evaluate. Under
+    // a Transpose, its operand is evaluated: the rows are the outputs.
+    auto transpose = matmul.getB().getDefiningOp<onnx::TransposeOp>();
+    auto perm = transpose ? transpose.getPerm() : std::nullopt;
+    bool rowsAreOutputs =
+        transpose && (!perm || (perm->size() == 2 &&
+                                cast<IntegerAttr>((*perm)[0]).getInt() == 1));
+    std::optional<EvaluatedTensor> weights = evaluator.evaluate(
+        rowsAreOutputs ? transpose.getData() : matmul.getB());
     if (!weights || weights->shape.size() != 2 || weights->shape[0] <= 0 ||
         weights->shape[1] <= 0)
       return;
+    int64_t k = weights->shape[rowsAreOutputs ? 1 : 0];
+    int64_t n = weights->shape[rowsAreOutputs ? 0 : 1];
 
     rewriter.setInsertionPoint(matmul);
     Location loc = matmul.getLoc();
     std::string why;
     std::optional<TernaryMatrix> ternaryWeights =
-        classifyTernary(*weights, why);
+        classifyTernary(*weights, rowsAreOutputs, why);
     if (!ternaryWeights) {
       matmul.emitRemark(nodePrefix(matmul))
           << "weights are not ternary (" << why << "); the layer stays a float matmul";
       // The transpose of a constant (a head tied to the embedding) stays,
       // so that the lowering reads the table itself rather than a copy.
-      auto transpose = matmul.getB().getDefiningOp<onnx::TransposeOp>();
       bool transposedConstant =
           transpose && matchPattern(transpose.getData(), m_Constant());
-      if (!matchPattern(matmul.getB(), m_Constant()) && !transposedConstant) {
-        Value folded = arith::ConstantOp::create(
-            rewriter, loc,
-            cast<TypedAttr>(buildFloatConstant(weightType, *weights)));
-        rewriter.modifyOpInPlace(matmul,
-                                 [&] { matmul.getBMutable().assign(folded); });
-      }
+      if (matchPattern(matmul.getB(), m_Constant()) || transposedConstant)
+        return;
+      // Folded where it was evaluated: under the Transpose, its operand.
+      Operation *user = rowsAreOutputs ? transpose.getOperation()
+                                       : matmul.getOperation();
+      OpOperand &operand = rowsAreOutputs ? transpose->getOpOperand(0)
+                                          : matmul.getBMutable();
+      auto type = cast<RankedTensorType>(operand.get().getType());
+      if (!type.hasStaticShape())
+        type = RankedTensorType::get(weights->shape, type.getElementType());
+      rewriter.setInsertionPoint(user);
+      Value folded = arith::ConstantOp::create(
+          rewriter, loc, cast<TypedAttr>(buildFloatConstant(type, *weights)));
+      rewriter.modifyOpInPlace(user, [&] { operand.assign(folded); });
       return;
     }
 
@@ -209,15 +250,13 @@ struct ConvertONNXToTernaryPass
     // The integer form divides by a constant after the MatMul: it belongs
     // to the weight scale.
     if (quant && !quant->divisor.empty()) {
-      size_t n = weights->shape[1];
-      if (quant->divisor.size() == n && ternaryWeights->scales.size() == 1)
+      if (int64_t(quant->divisor.size()) == n && ternaryWeights->scales.size() == 1)
         ternaryWeights->scales.assign(n, ternaryWeights->scales[0]);
       for (auto [i, scale] : llvm::enumerate(ternaryWeights->scales))
         scale = float(double(scale) /
                       quant->divisor[quant->divisor.size() == 1 ? 0 : i]);
     }
 
-    int64_t k = weights->shape[0], n = weights->shape[1];
     bool perTensor = ternaryWeights->scales.size() == 1;
     auto scaleType = cast<FloatType>(weightType.getElementType());
     auto type = ternary::WeightsType::get(

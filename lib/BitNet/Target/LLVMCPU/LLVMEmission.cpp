@@ -2,6 +2,8 @@
 
 #include "LLVMEmission.h"
 
+#include "BitNet/Support/Progress.h"
+
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/Target/LLVMIR/Dialect/All.h"
 #include "mlir/Target/LLVMIR/Export.h"
@@ -43,6 +45,7 @@ std::unique_ptr<llvm::Module> translate(ModuleOp module,
                                         unsigned optLevel,
                                         TimingScope &timing) {
   TimingScope translation = timing.nest("Translate to LLVM IR");
+  bitnet::reportStage("translating to LLVM IR");
   DialectRegistry registry;
   registerAllToLLVMIRTranslations(registry);
   module->getContext()->appendDialectRegistry(registry);
@@ -69,6 +72,9 @@ std::unique_ptr<llvm::Module> translate(ModuleOp module,
   }
   translation.stop();
   TimingScope optimization = timing.nest("LLVM optimization");
+  size_t functions = llvm::count_if(
+      *llvmModule, [](llvm::Function &f) { return !f.isDeclaration(); });
+  bitnet::reportStage("LLVM optimization", std::to_string(functions) + " functions");
   auto optimize = makeOptimizingTransformer(optLevel, /*sizeLevel=*/0, &machine);
   if (llvm::Error error = optimize(llvmModule.get())) {
     module.emitError() << "LLVM optimization failed: "
@@ -113,6 +119,7 @@ LogicalResult bitnet::emitObject(ModuleOp module, const TargetInfo &target,
       module, target, timing,
       [&](llvm::TargetMachine &machine, llvm::Module &llvmModule) {
         TimingScope codegenTiming = timing.nest("LLVM code generation");
+        bitnet::reportStage("LLVM code generation");
         llvm::legacy::PassManager codegen;
         if (machine.addPassesToEmitFile(codegen, os, nullptr,
                                         llvm::CodeGenFileType::ObjectFile)) {

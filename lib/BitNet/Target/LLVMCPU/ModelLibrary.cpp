@@ -12,7 +12,10 @@
 #include "LinkToolchain.h"
 #include "WeightsSection.h"
 
+#include "BitNet/Support/Progress.h"
+
 #include "llvm/ADT/ScopeExit.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Process.h"
 #include "llvm/Support/FileSystem.h"
@@ -78,8 +81,12 @@ LogicalResult bitnet::emitModelLibrary(ModuleOp module,
   std::string weights = inWork("weights.s");
   {
     TimingScope weightsTiming = timing.nest("Write the weights section");
-    if (failed(extractWeightsSection(module, inWork("weights.bin"), weights)))
+    FailureOr<uint64_t> bytes =
+        extractWeightsSection(module, inWork("weights.bin"), weights);
+    if (failed(bytes))
       return failure();
+    reportStage("wrote the weights section",
+                llvm::formatv("{0:F1} MB", *bytes / 1e6).str());
   }
   std::string object = inWork("model.o");
   {
@@ -132,6 +139,7 @@ LogicalResult bitnet::emitModelLibrary(ModuleOp module,
                std::string(tempOutput)});
   SmallVector<StringRef> argRefs(args.begin(), args.end());
   TimingScope linkTiming = timing.nest("Link the model library");
+  reportStage("linking", cc);
   std::string error;
   std::string log = inWork("link.log");
   std::optional<StringRef> redirects[] = {std::nullopt, StringRef(log),
