@@ -13,6 +13,7 @@ Usage: PYTHONPATH=python python -m bitnet.export --config tiny --form inference 
 """
 import argparse
 import contextlib
+import dataclasses
 import json
 import os
 import re
@@ -26,6 +27,7 @@ import torch
 from torch import nn
 
 from .config import BitNetConfig, get_config
+from . import replicate
 from .model import BitNetForCausalLM, build_model, set_unpack_mode, to_packed
 
 FORMS = ("training", "inference", "kvcache")
@@ -382,16 +384,32 @@ def main(argv=None):
                          "weight subgraphs of small models, as large ones keep them)")
     ap.add_argument("--reference", metavar="NPZ",
                     help="also write PyTorch reference logits (tokens_i, logits_i) to NPZ")
+    ap.add_argument("--trace-layers", type=int, choices=(replicate.TRACED_LAYERS,),
+                    default=None,
+                    help="trace this many layers at full width and clone the last up to the "
+                         "config's count, with fresh random weights (bitnet/replicate.py): the "
+                         "export of multi-billion-parameter shapes in a few GB")
     ap.add_argument("-o", "--output", required=True)
     a = ap.parse_args(argv)
     a.opset = default_opset(a.exporter) if a.opset is None else a.opset
     cfg = get_config(a.config)
-    model = build_model(cfg, a.seed)
+    cloning = a.trace_layers is not None and cfg.num_layers > a.trace_layers
+    if cloning and a.reference:
+        ap.error("--reference needs the whole model: not with --trace-layers")
+    model = build_model(dataclasses.replace(cfg, num_layers=a.trace_layers) if cloning else cfg,
+                        a.seed)
+    metadata = {"bitnet.config_name": a.config, "bitnet.seed": str(a.seed)}
     proto = export_model(model, a.form, a.output, opset=a.opset,
                          constant_folding=not a.no_constant_folding,
-                         external_data=a.external_data,
-                         metadata={"bitnet.config_name": a.config, "bitnet.seed": str(a.seed)},
+                         external_data=a.external_data, metadata=metadata,
                          exporter=a.exporter, fold_limit=a.fold_limit)
+    if cloning:
+        del model
+        proto = replicate.replicate_layers(
+            proto, cfg.num_layers, a.seed,
+            progress=lambda i, n: print(f"  layers: {i} of {n}", file=sys.stderr, flush=True))
+        set_metadata(proto, {"bitnet.traced_layers": str(a.trace_layers)})
+        save(proto, a.output, a.external_data)
     if a.reference:
         write_reference(model, a.form, a.reference, opset=a.opset)
     print(f"wrote {a.output}: form={a.form} config={a.config} opset={a.opset} exporter={a.exporter} "

@@ -159,7 +159,7 @@ def prompts(config):
     """Seeded random prompts: the first of PROMPT_LEN tokens, then N_PROMPTS - 2 of 1..24
     tokens, and last one that fills the whole context (max_position, the RoPE table)."""
     cfg = get_config(config)
-    rng = np.random.default_rng([CONFIGS.index(config), 2024])
+    rng = np.random.default_rng([(*CONFIGS, "bytelm").index(config), 2024])
     lengths = [PROMPT_LEN, *(int(n) for n in rng.integers(1, 25, size=N_PROMPTS - 2)),
                cfg.max_position]
     return [[int(t) for t in rng.integers(0, cfg.vocab_size, size=n)] for n in lengths]
@@ -358,6 +358,39 @@ def test_each_kernel_matches_onnxruntime(exported, tmp_path, kernel, config, for
                           f"{form}: {kernel} vs onnxruntime")
     with CompiledModel(lib) as compiled_model:
         for i, prompt in enumerate(prompts(config)):
+            compiled_model.reset()
+            agreement.check(compiled_model.run(prompt), reference.full(prompt),
+                            f"prompt {i} ({len(prompt)} tokens)")
+    agreement.verify()
+
+
+def test_cloned_layers_match_onnxruntime(tmp_path):
+    """An export traced with 2 layers and cloned to the config's 4 (bitnet/replicate.py,
+    how the multi-billion shapes are exported) is a valid graph whose clones have weights
+    of their own, and the compiled library agrees with onnxruntime on it."""
+    import subprocess
+    import sys
+    import onnx
+    from onnx import numpy_helper
+    path = str(tmp_path / "bytelm-cloned.onnx")
+    env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "python"))
+    subprocess.run([sys.executable, "-m", "bitnet.export", "--config", "bytelm", "--form",
+                    "kvcache", "--trace-layers", "2", "-o", path], check=True, env=env,
+                   capture_output=True)
+    proto = onnx.load(path)
+    onnx.checker.check_model(proto)
+    inputs = [i.name for i in proto.graph.input]
+    assert inputs[-2:] == ["past_key_values.3.key", "past_key_values.3.value"]
+    weights = {t.name: numpy_helper.to_array(t) for t in proto.graph.initializer}
+    q1, q3 = (weights[f"model.layers.{i}.self_attn.q_proj.weight"] for i in (1, 3))
+    assert q1.shape == q3.shape and not np.array_equal(q1, q3)
+
+    lib, _ = _compile(path, str(tmp_path / "bytelm-cloned.so"))
+    reference = OrtModel(path)
+    agreement = Agreement("bytelm cloned to 4 layers vs onnxruntime",
+                          "kvcache: cloned layers vs onnxruntime")
+    with CompiledModel(lib) as compiled_model:
+        for i, prompt in enumerate(prompts("bytelm")[:6]):
             compiled_model.reset()
             agreement.check(compiled_model.run(prompt), reference.full(prompt),
                             f"prompt {i} ({len(prompt)} tokens)")
