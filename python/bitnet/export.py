@@ -399,12 +399,19 @@ def main(argv=None):
     model = build_model(dataclasses.replace(cfg, num_layers=a.trace_layers) if cloning else cfg,
                         a.seed)
     metadata = {"bitnet.config_name": a.config, "bitnet.seed": str(a.seed)}
-    proto = export_model(model, a.form, a.output, opset=a.opset,
+    # A traced graph goes to a file of its own first: saving with external data turns the
+    # proto's tensors into references to that file.
+    traced = a.output + ".traced.onnx" if cloning else a.output
+    proto = export_model(model, a.form, traced, opset=a.opset,
                          constant_folding=not a.no_constant_folding,
-                         external_data=a.external_data, metadata=metadata,
+                         external_data=a.external_data or cloning, metadata=metadata,
                          exporter=a.exporter, fold_limit=a.fold_limit)
     if cloning:
         del model
+        proto = onnx.load(traced)
+        for leftover in (traced, traced + ".data"):
+            if os.path.exists(leftover):
+                os.remove(leftover)
         proto = replicate.replicate_layers(
             proto, cfg.num_layers, a.seed,
             progress=lambda i, n: print(f"  layers: {i} of {n}", file=sys.stderr, flush=True))
