@@ -27,6 +27,7 @@
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
@@ -75,7 +76,7 @@ struct DriverOptions {
   llvm::cl::opt<std::string> progress{
       "progress",
       llvm::cl::desc("Print each stage of the compile on stderr: auto (for "
-                     "models of 64 MB or more), always or never"),
+                     "models of 64 MB of weights or more), always or never"),
       llvm::cl::init("auto"), llvm::cl::cat(category)};
   llvm::cl::opt<int64_t> progressBytes{
       "onnx-progress-bytes",
@@ -105,6 +106,20 @@ LogicalResult writeMLIR(ModuleOp module, const MlirOptMainConfig &config,
 void mlir::bitnet::registerCompileDriverOptions() { (void)options(); }
 
 namespace {
+/// The bytes of the module's constant tensors.
+uint64_t weightBytes(ModuleOp module) {
+  uint64_t bytes = 0;
+  module->walk([&](Operation *op) {
+    for (NamedAttribute attr : op->getAttrs()) {
+      if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr.getValue()))
+        bytes += resource.getData().size();
+      else if (auto dense = dyn_cast<DenseElementsAttr>(attr.getValue()))
+        bytes += dense.getRawData().size();
+    }
+  });
+  return bytes;
+}
+
 /// Whether `path` starts with MLIR's bytecode magic.
 bool isBytecodeFile(StringRef path) {
   if (path == "-")
@@ -140,15 +155,6 @@ LogicalResult mlir::bitnet::runCompileDriver(StringRef inputFilename,
   applyDefaultTimingManagerCLOptions(timingManager);
   TimingScope timing = timingManager.getRootScope();
 
-  {
-    uint64_t size = 0;
-    if (inputFilename != "-")
-      (void)llvm::sys::fs::file_size(inputFilename, size);
-    enableStageProgress(options().progress == "always" ||
-                        (options().progress == "auto" && size >= (64 << 20)));
-  }
-
-  reportStage("reading", inputFilename);
   OwningOpRef<ModuleOp> module;
   TimingScope parsing = timing.nest(
       inputFilename != "-" && isONNXModelFile(inputFilename) ? "Import ONNX"
@@ -175,6 +181,14 @@ LogicalResult mlir::bitnet::runCompileDriver(StringRef inputFilename,
   if (!module)
     return failure();
   parsing.stop();
+  // After the import: a model with external data is a small file.
+  {
+    uint64_t bytes = weightBytes(*module);
+    enableStageProgress(options().progress == "always" ||
+                        (options().progress == "auto" && bytes >= (64 << 20)));
+    reportStage(("read " + inputFilename).str(),
+                llvm::formatv("{0:F2} GB of constants", bytes / 1e9).str());
+  }
 
   EmitKind emit = options().emit;
   if (emit == EmitKind::Library && outputFilename == "-") {

@@ -34,7 +34,7 @@ private:
 /// Stage lines of a long compile on stderr ("bitnet-opt: LLVM code
 /// generation (79 functions), 41.2 s in"), so that each step of a
 /// minutes-long compile is visible. Off until the driver enables them for
-/// an input big enough to be worth it; the clock starts there.
+/// an input big enough to be worth it; times count from the start.
 void enableStageProgress(bool enabled);
 void reportStage(llvm::StringRef stage, llvm::StringRef detail = "");
 

@@ -43,12 +43,13 @@ std::string eta(double seconds, uint64_t done, uint64_t total, bool last) {
 }
 
 bool stagesEnabled = false;
-std::chrono::steady_clock::time_point stagesStart;
+// From the start of the process: the lines say how long the compile has run.
+const std::chrono::steady_clock::time_point stagesStart =
+    std::chrono::steady_clock::now();
 } // namespace
 
 void mlir::bitnet::enableStageProgress(bool enabled) {
   stagesEnabled = enabled;
-  stagesStart = std::chrono::steady_clock::now();
 }
 
 void mlir::bitnet::reportStage(llvm::StringRef stage, llvm::StringRef detail) {

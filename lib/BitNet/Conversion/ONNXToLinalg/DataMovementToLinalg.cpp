@@ -66,11 +66,7 @@ struct GatherToLinalg : OpRewritePattern<onnx::GatherOp> {
         maps,
         SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
         [&](OpBuilder &b, Location l, ValueRange args) {
-          Value idx = arith::IndexCastOp::create(b, l, b.getIndexType(), args[0]);
-          Value negative = arith::CmpIOp::create(
-              b, l, arith::CmpIPredicate::slt, idx, cIndex(b, l, 0));
-          idx = arith::SelectOp::create(
-              b, l, negative, arith::AddIOp::create(b, l, idx, axisSize), idx);
+          Value idx = gatherIndex(b, l, args[0], axisSize);
           SmallVector<Value> at;
           for (int64_t i = 0; i < axis; ++i)
             at.push_back(linalg::IndexOp::create(b, l, i));

@@ -50,6 +50,15 @@ Value bitnet::extractIndex(OpBuilder &b, Location loc, Value t, int64_t i) {
   return arith::IndexCastOp::create(b, loc, b.getIndexType(), element);
 }
 
+Value bitnet::gatherIndex(OpBuilder &b, Location loc, Value index,
+                          Value size) {
+  Value i = arith::IndexCastOp::create(b, loc, b.getIndexType(), index);
+  Value negative = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, i,
+                                         cIndex(b, loc, 0));
+  return arith::SelectOp::create(b, loc, negative,
+                                 arith::AddIOp::create(b, loc, i, size), i);
+}
+
 SmallVector<Value> bitnet::dynamicSizesOf(RankedTensorType type,
                                           ArrayRef<Value> sizes) {
   SmallVector<Value> dynamic;

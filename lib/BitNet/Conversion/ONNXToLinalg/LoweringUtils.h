@@ -29,6 +29,10 @@ Value extractIndex(OpBuilder &b, Location loc, Value t, int64_t i);
 /// The constant integer elements of `t`, if it is a constant.
 std::optional<SmallVector<int64_t>> getConstantInts(Value t);
 
+/// A gathered integer index as an index into a dim of `size`: ONNX counts
+/// negative indices from the end.
+Value gatherIndex(OpBuilder &b, Location loc, Value index, Value size);
+
 /// The dynamic sizes among `sizes` for a tensor of `type` (tensor.empty's
 /// operands).
 SmallVector<Value> dynamicSizesOf(RankedTensorType type, ArrayRef<Value> sizes);

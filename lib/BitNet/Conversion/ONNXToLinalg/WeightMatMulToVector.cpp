@@ -74,6 +74,35 @@ struct WeightRows {
   explicit operator bool() const { return bool(rows); }
 };
 
+/// f32 to IEEE half, rounded to nearest even, as APFloat converts but at
+/// a few instructions an element: the table of a 128k vocabulary is 0.3 G
+/// of them.
+uint16_t toHalf(float value) {
+  uint32_t bits;
+  std::memcpy(&bits, &value, sizeof(bits));
+  uint32_t sign = (bits >> 16) & 0x8000, magnitude = bits & 0x7fffffff;
+  if (magnitude >= 0x7f800000) // inf, or NaN kept quiet
+    return sign | (magnitude > 0x7f800000 ? 0x7e00 : 0x7c00);
+  if (magnitude >= 0x477ff000) // rounds past 65504
+    return sign | 0x7c00;
+  if (magnitude < 0x38800000) { // below 2^-14: a subnormal half, exactly scaled
+    float a;
+    std::memcpy(&a, &magnitude, sizeof(a));
+    return sign | uint16_t(std::nearbyint(a * 16777216.0f));
+  }
+  uint32_t rounded = magnitude + 0xfff + ((magnitude >> 13) & 1);
+  return sign | uint16_t((rounded - 0x38000000) >> 13);
+}
+
+/// f32 to bfloat16, rounded to nearest even (NaN stays NaN).
+uint16_t toBFloat16(float value) {
+  uint32_t bits;
+  std::memcpy(&bits, &value, sizeof(bits));
+  if ((bits & 0x7fffffff) > 0x7f800000)
+    return uint16_t((bits >> 16) | 0x40);
+  return uint16_t((bits + 0x7fff + ((bits >> 16) & 1)) >> 16);
+}
+
 /// `rows` ([N, K] f32) stored as `storage`: f32 as is, f16/bf16 rounded to
 /// nearest, i8 as round(w / s) with s = max|row| / 127 per row (llama.cpp's
 /// Q8 head, at one scale per row instead of per block of 32).
@@ -103,15 +132,10 @@ WeightRows rowsConstant(PatternRewriter &rewriter, Location loc,
     return {bytesConstant(rewriter, loc, type, asBytes(q)),
             bytesConstant(rewriter, loc, scaleType, asBytes(scales))};
   }
-  auto semantics = &cast<FloatType>(storage).getFloatSemantics();
-  std::vector<uint16_t> narrow;
-  narrow.reserve(rows.size());
-  for (float v : rows) {
-    APFloat f(v);
-    bool lost;
-    f.convert(*semantics, APFloat::rmNearestTiesToEven, &lost);
-    narrow.push_back(uint16_t(f.bitcastToAPInt().getZExtValue()));
-  }
+  std::vector<uint16_t> narrow(rows.size());
+  bool half = storage.isF16();
+  for (size_t i = 0; i < rows.size(); ++i)
+    narrow[i] = half ? toHalf(rows[i]) : toBFloat16(rows[i]);
   return {bytesConstant(rewriter, loc, type, asBytes(narrow)), {}};
 }
 
@@ -148,14 +172,35 @@ std::optional<ArrayRef<char>> rawFloats(ElementsAttr attr) {
   return raw;
 }
 
-/// A constant [N, K] f32 table of `function` holding exactly `rows`: the
-/// embedding, when an exporter folded the tied head's transpose into an
-/// initializer of its own.
-Value findEqualTable(FunctionOpInterface function, ArrayRef<float> rows,
-                     int64_t n, int64_t k) {
+/// Whether constant B ([K, N] f32) holds `table` ([N, K] f32) transposed,
+/// bit for bit. Compared in 64 x 64 blocks, so that both sides stay in
+/// cache, and without a transposed copy: a tied head is the vocabulary
+/// times the width.
+bool isTransposeOf(ElementsAttr b, ArrayRef<char> table, int64_t k, int64_t n) {
+  std::optional<ArrayRef<char>> raw = rawFloats(b);
+  if (!raw || raw->size() != table.size())
+    return false;
+  auto at = [](ArrayRef<char> bytes, int64_t i) {
+    uint32_t bits;
+    std::memcpy(&bits, bytes.data() + i * sizeof(float), sizeof(bits));
+    return bits;
+  };
+  constexpr int64_t kBlock = 64;
+  for (int64_t i0 = 0; i0 < k; i0 += kBlock)
+    for (int64_t j0 = 0; j0 < n; j0 += kBlock)
+      for (int64_t i = i0; i < std::min(k, i0 + kBlock); ++i)
+        for (int64_t j = j0; j < std::min(n, j0 + kBlock); ++j)
+          if (at(*raw, i * n + j) != at(table, j * k + i))
+            return false;
+  return true;
+}
+
+/// A constant [N, K] f32 table of `function` whose transpose is constant
+/// B ([K, N]): the embedding, when an exporter folded the tied head's
+/// transpose into an initializer of its own.
+Value findEqualTable(FunctionOpInterface function, ElementsAttr b, int64_t k,
+                     int64_t n) {
   auto type = RankedTensorType::get({n, k}, Float32Type::get(function.getContext()));
-  ArrayRef<char> wanted(reinterpret_cast<const char *>(rows.data()),
-                        rows.size() * sizeof(float));
   Value found;
   function.walk([&](Operation *op) {
     ElementsAttr attr;
@@ -163,7 +208,7 @@ Value findEqualTable(FunctionOpInterface function, ArrayRef<float> rows,
         !matchPattern(op->getResult(0), m_Constant(&attr)))
       return WalkResult::advance();
     std::optional<ArrayRef<char>> raw = rawFloats(attr);
-    if (raw && *raw == wanted) {
+    if (raw && isTransposeOf(b, *raw, k, n)) {
       found = op->getResult(0);
       return WalkResult::interrupt();
     }
@@ -203,12 +248,9 @@ bool isHeadTable(FunctionOpInterface function, Value table) {
                bType.getDimSize(0) == type.getDimSize(1) &&
                bType.getDimSize(1) == type.getDimSize(0)) {
       ElementsAttr attr;
-      if (matchPattern(b, m_Constant(&attr))) {
-        std::vector<float> rows =
-            transposedFloats(attr, bType.getDimSize(0), bType.getDimSize(1));
-        tied = ArrayRef<char>(reinterpret_cast<const char *>(rows.data()),
-                              rows.size() * sizeof(float)) == *tableBytes;
-      }
+      tied = matchPattern(b, m_Constant(&attr)) &&
+             isTransposeOf(attr, *tableBytes, bType.getDimSize(0),
+                           bType.getDimSize(1));
     }
     return tied ? WalkResult::interrupt() : WalkResult::advance();
   });
@@ -234,7 +276,18 @@ WeightRows tableRows(PatternRewriter &rewriter, Value constant,
   auto cached = tables.narrowed.find(key);
   if (cached != tables.narrowed.end())
     return cached->second;
-  std::vector<float> rows = readFloats(attr);
+  // Narrowed from the constant's own bytes where they are floats in
+  // place; a copy (of a table of the vocabulary's size) otherwise.
+  std::vector<float> copy;
+  ArrayRef<float> rows;
+  std::optional<ArrayRef<char>> raw = rawFloats(attr);
+  if (raw && reinterpret_cast<uintptr_t>(raw->data()) % alignof(float) == 0) {
+    rows = ArrayRef<float>(reinterpret_cast<const float *>(raw->data()),
+                           raw->size() / sizeof(float));
+  } else {
+    copy = readFloats(attr);
+    rows = copy;
+  }
   if (int64_t(rows.size()) != attr.getNumElements())
     return {};
   OpBuilder::InsertionGuard guard(rewriter);
@@ -269,13 +322,13 @@ WeightRows weightRows(PatternRewriter &rewriter, Location loc, Value b,
   if (!matchPattern(b, m_Constant(&attr)))
     return {};
   int64_t k = bType.getDimSize(0), n = bType.getDimSize(1);
+  if (FunctionOpInterface function = enclosingFunction(b))
+    if (Value table = findEqualTable(function, attr, k, n))
+      if (WeightRows shared = tableRows(rewriter, table, tables))
+        return shared;
   std::vector<float> rows = transposedFloats(attr, k, n);
   if (rows.empty())
     return {};
-  if (FunctionOpInterface function = enclosingFunction(b))
-    if (Value table = findEqualTable(function, rows, n, k))
-      if (WeightRows shared = tableRows(rewriter, table, tables))
-        return shared;
   return rowsConstant(rewriter, loc, rows, n, k, tables.storage);
 }
 
@@ -411,12 +464,7 @@ struct EmbeddingGatherFromRows : OpRewritePattern<onnx::GatherOp> {
         maps,
         SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
         [&](OpBuilder &b, Location l, ValueRange args) {
-          // ONNX counts negative indices from the end.
-          Value row = arith::IndexCastOp::create(b, l, b.getIndexType(), args[0]);
-          Value negative = arith::CmpIOp::create(
-              b, l, arith::CmpIPredicate::slt, row, cIndex(b, l, 0));
-          row = arith::SelectOp::create(
-              b, l, negative, arith::AddIOp::create(b, l, row, vocab), row);
+          Value row = gatherIndex(b, l, args[0], vocab);
           Value column = linalg::IndexOp::create(b, l, rank - 1);
           Value v = tensor::ExtractOp::create(b, l, table.rows,
                                               ValueRange{row, column});
