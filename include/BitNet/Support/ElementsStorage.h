@@ -11,7 +11,10 @@
 #define BITNET_SUPPORT_ELEMENTSSTORAGE_H
 
 #include "mlir/IR/BuiltinAttributeInterfaces.h"
+#include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Operation.h"
+#include "llvm/ADT/SetVector.h"
 
 namespace mlir::bitnet {
 
@@ -24,6 +27,16 @@ inline constexpr uint64_t kDenseLimitBytes = 4096;
 /// dense form is bit-packed.
 ElementsAttr buildElementsAttr(ShapedType type, ArrayRef<char> bytes,
                                StringRef blobName);
+
+/// The resource blobs the attributes of ops under `root` reference.
+llvm::SetVector<DenseResourceElementsAttr> referencedBlobs(Operation *root);
+
+/// Frees the bytes of each blob of `before` that no op under `root`
+/// references any more. A blob belongs to the context, not to the ops that
+/// read it: without this, the weights a pass folded into new constants (the
+/// packed initializers, a table's f32 copy) stay in memory to the end.
+void releaseUnreferencedBlobs(
+    Operation *root, const llvm::SetVector<DenseResourceElementsAttr> &before);
 
 } // namespace mlir::bitnet
 

@@ -8,6 +8,28 @@
 
 using namespace mlir;
 
+llvm::SetVector<DenseResourceElementsAttr>
+mlir::bitnet::referencedBlobs(Operation *root) {
+  llvm::SetVector<DenseResourceElementsAttr> blobs;
+  root->walk([&](Operation *op) {
+    op->getAttrDictionary().walk(
+        [&](DenseResourceElementsAttr attr) { blobs.insert(attr); });
+  });
+  return blobs;
+}
+
+void mlir::bitnet::releaseUnreferencedBlobs(
+    Operation *root, const llvm::SetVector<DenseResourceElementsAttr> &before) {
+  llvm::DenseSet<void *> live;
+  for (DenseResourceElementsAttr attr : referencedBlobs(root))
+    live.insert(attr.getRawHandle().getResource());
+  for (DenseResourceElementsAttr attr : before) {
+    auto *entry = attr.getRawHandle().getResource();
+    if (entry && !live.contains(entry) && entry->getBlob())
+      entry->setBlob(AsmResourceBlob());
+  }
+}
+
 ElementsAttr mlir::bitnet::buildElementsAttr(ShapedType type,
                                              ArrayRef<char> bytes,
                                              StringRef blobName) {

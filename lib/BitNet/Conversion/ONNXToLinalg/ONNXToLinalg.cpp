@@ -3,6 +3,8 @@
 #include "BitNet/Conversion/ONNXToLinalg/ONNXToLinalg.h"
 #include "PopulatePatterns.h"
 
+#include "BitNet/Support/ElementsStorage.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -10,6 +12,7 @@
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/Transforms/RegionUtils.h"
 #include "mlir/Transforms/WalkPatternRewriteDriver.h"
 
 namespace mlir::bitnet {
@@ -52,6 +55,8 @@ struct ConvertONNXToLinalgPass
     bitnet::populateBatchMatMulToVectorPatterns(attention);
     walkAndApplyPatterns(getOperation(), std::move(attention));
 
+    llvm::SetVector<DenseResourceElementsAttr> before =
+        bitnet::referencedBlobs(getOperation());
     RewritePatternSet patterns(&getContext());
     bitnet::populateContractionToLinalgPatterns(patterns);
     bitnet::populateDataMovementToLinalgPatterns(patterns);
@@ -61,6 +66,11 @@ struct ConvertONNXToLinalgPass
     bitnet::populateWeightMatMulToVectorPatterns(patterns, storage);
     // Each op is rewritten once, in place: no fixpoint is needed.
     walkAndApplyPatterns(getOperation(), std::move(patterns));
+    // A table the lookup and the head now read narrowed (--float-weights)
+    // is dead in f32: its bytes go now, not with the context.
+    IRRewriter rewriter(&getContext());
+    (void)runRegionDCE(rewriter, getOperation()->getRegions());
+    bitnet::releaseUnreferencedBlobs(getOperation(), before);
   }
 };
 } // namespace

@@ -759,6 +759,12 @@ const EvaluatedTensor *ConstantEvaluator::eval(Value value, unsigned depth) {
       return nullptr;
     Type et = resultType.getElementType();
     result = rule->second(RuleInput{op, value, in, Rounding::of(et), et});
+    // An operand with no other user is not read again: unpacking one
+    // matrix chains a dozen full-size ops, and holding every step would
+    // multiply the peak by as much.
+    for (Value operand : op->getOperands())
+      if (operand.hasOneUse())
+        cache.erase(operand);
   }
   if (!result ||
       eval::numElements(result->shape) != int64_t(result->values.size()))

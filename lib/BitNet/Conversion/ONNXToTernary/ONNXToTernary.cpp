@@ -27,6 +27,7 @@
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
 #include <cmath>
+#include <cstring>
 
 namespace mlir::bitnet {
 #define GEN_PASS_DEF_CONVERTONNXTOTERNARYPASS
@@ -135,6 +136,53 @@ std::optional<TernaryMatrix> classifyTernary(const EvaluatedTensor &w,
   return result;
 }
 
+/// For a constant f32 matrix (B, or B^T when `rowsAreOutputs`): whether
+/// the first weights of output 0 take one magnitude, as every output of a
+/// ternary matrix does; `why` says otherwise. A float head fails here at
+/// once, before the evaluator copies its table into doubles, which for a
+/// 128k vocabulary is 2.6 GB. Other matrices pass.
+bool mayBeTernary(Value weights, bool rowsAreOutputs, std::string &why) {
+  DenseElementsAttr dense;
+  ElementsAttr attr;
+  if (!matchPattern(weights, m_Constant(&attr)) ||
+      !attr.getElementType().isF32())
+    return true;
+  auto type = dyn_cast<RankedTensorType>(attr.getType());
+  if (!type || type.getRank() != 2 || !type.hasStaticShape())
+    return true;
+  int64_t rows = type.getDimSize(0), cols = type.getDimSize(1);
+  // Output 0: B's column 0, or B^T's row 0.
+  int64_t count = std::min<int64_t>(rowsAreOutputs ? cols : rows, 64);
+  int64_t stride = rowsAreOutputs ? 1 : cols;
+  SmallVector<double> sample;
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr)) {
+    ArrayRef<char> raw = resource.getData();
+    if (raw.size() != size_t(rows * cols) * sizeof(float))
+      return true;
+    for (int64_t i = 0; i < count; ++i) {
+      float v;
+      std::memcpy(&v, raw.data() + i * stride * sizeof(float), sizeof(v));
+      sample.push_back(std::fabs(v));
+    }
+  } else if ((dense = dyn_cast<DenseElementsAttr>(attr))) {
+    auto values = dense.getValues<float>();
+    for (int64_t i = 0; i < count; ++i)
+      sample.push_back(std::fabs(values[i * stride]));
+  } else {
+    return true;
+  }
+  double magnitude = 0;
+  for (double v : sample)
+    magnitude = std::max(magnitude, v);
+  for (double v : sample)
+    if (v != 0 && !sameMagnitude(v, magnitude)) {
+      why = "output 0 mixes magnitudes " + std::to_string(v) + " and " +
+            std::to_string(magnitude);
+      return false;
+    }
+  return true;
+}
+
 /// An attribute holding evaluated values as `type`: dense when small, a
 /// resource blob otherwise.
 ElementsAttr buildFloatConstant(RankedTensorType type,
@@ -168,6 +216,8 @@ struct ConvertONNXToTernaryPass
   void runOnOperation() override {
     SmallVector<onnx::MatMulOp> matmuls;
     getOperation()->walk([&](onnx::MatMulOp op) { matmuls.push_back(op); });
+    llvm::SetVector<DenseResourceElementsAttr> imported =
+        referencedBlobs(getOperation());
     ConstantEvaluator evaluator;
     IRRewriter rewriter(&getContext());
     // Models of billions of weights take a while; small ones stay quiet.
@@ -181,6 +231,8 @@ struct ConvertONNXToTernaryPass
     }
     progress.finish();
     eraseDeadOps(getOperation());
+    // The packed initializers now live on as ternary constants.
+    releaseUnreferencedBlobs(getOperation(), imported);
   }
 
   void convert(onnx::MatMulOp matmul, ConstantEvaluator &evaluator,
@@ -208,8 +260,15 @@ struct ConvertONNXToTernaryPass
     bool rowsAreOutputs =
         transpose && (!perm || (perm->size() == 2 &&
                                 cast<IntegerAttr>((*perm)[0]).getInt() == 1));
-    std::optional<EvaluatedTensor> weights = evaluator.evaluate(
-        rowsAreOutputs ? transpose.getData() : matmul.getB());
+    Value evaluated = rowsAreOutputs ? transpose.getData() : matmul.getB();
+    if (std::string why; !mayBeTernary(evaluated, rowsAreOutputs, why)) {
+      // Constant already: nothing to fold, and the table stays as it is.
+      matmul.emitRemark(nodePrefix(matmul))
+          << "weights are not ternary (" << why
+          << "); the layer stays a float matmul";
+      return;
+    }
+    std::optional<EvaluatedTensor> weights = evaluator.evaluate(evaluated);
     if (!weights || weights->shape.size() != 2 || weights->shape[0] <= 0 ||
         weights->shape[1] <= 0)
       return;
