@@ -52,7 +52,7 @@ struct Rounding {
 
   // Inline for the types weights are unpacked in; evaluated ops call it
   // once per element.
-  double operator()(double v) const {
+  LLVM_ATTRIBUTE_ALWAYS_INLINE double operator()(double v) const {
     if (kind == F64 || kind == Exact)
       return v;
     if (kind == F32)
@@ -329,6 +329,9 @@ std::optional<EvaluatedTensor> modRule(const RuleInput &r) {
     // than std::fmod on the unpacking of every weight.
     if (isInt && !fmod && std::fabs(a[0]) < 0x1p53 && std::fabs(a[1]) < 0x1p53) {
       int64_t x = int64_t(a[0]), y = int64_t(a[1]);
+      // Unpacking takes fields modulo 4: a mask, not a division.
+      if (y > 0 && (y & (y - 1)) == 0)
+        return double(x & (y - 1));
       int64_t rem = x % y;
       if (rem != 0 && ((rem < 0) != (y < 0)))
         rem += y;

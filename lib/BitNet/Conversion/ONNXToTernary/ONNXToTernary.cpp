@@ -22,6 +22,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/Threading.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
@@ -62,9 +63,12 @@ bool sameMagnitude(double a, double b) {
 /// `w` is B ([K, N]) or, when `rowsAreOutputs`, B^T ([N, K]): the operand
 /// of the Transpose that exporters put before the MatMul. Read in that
 /// layout, nothing is transposed, and the trits are written in order.
-std::optional<TernaryMatrix> classifyTernary(const EvaluatedTensor &w,
-                                             bool rowsAreOutputs,
-                                             std::string &why) {
+/// (The layout is a template argument: the loops below run over every
+/// weight of the model, and a branch per element in them costs a sixth of
+/// recognition.)
+template <bool rowsAreOutputs>
+std::optional<TernaryMatrix> classifyTernaryIn(const EvaluatedTensor &w,
+                                               std::string &why) {
   int64_t k = w.shape[rowsAreOutputs ? 1 : 0];
   int64_t n = w.shape[rowsAreOutputs ? 0 : 1];
   // Element (r, c) of B, and the loops in the order of memory.
@@ -72,7 +76,7 @@ std::optional<TernaryMatrix> classifyTernary(const EvaluatedTensor &w,
     return w.values[rowsAreOutputs ? c * k + r : r * n + c];
   };
   auto forEach = [&](auto fn) {
-    if (rowsAreOutputs) {
+    if constexpr (rowsAreOutputs) {
       for (int64_t c = 0; c < n; ++c)
         for (int64_t r = 0; r < k; ++r)
           if (!fn(r, c))
@@ -183,6 +187,13 @@ bool mayBeTernary(Value weights, bool rowsAreOutputs, std::string &why) {
   return true;
 }
 
+std::optional<TernaryMatrix> classifyTernary(const EvaluatedTensor &w,
+                                             bool rowsAreOutputs,
+                                             std::string &why) {
+  return rowsAreOutputs ? classifyTernaryIn<true>(w, why)
+                        : classifyTernaryIn<false>(w, why);
+}
+
 /// An attribute holding evaluated values as `type`: dense when small, a
 /// resource blob otherwise.
 ElementsAttr buildFloatConstant(RankedTensorType type,
@@ -218,16 +229,30 @@ struct ConvertONNXToTernaryPass
     getOperation()->walk([&](onnx::MatMulOp op) { matmuls.push_back(op); });
     llvm::SetVector<DenseResourceElementsAttr> imported =
         referencedBlobs(getOperation());
-    ConstantEvaluator evaluator;
     IRRewriter rewriter(&getContext());
     // Models of billions of weights take a while; small ones stay quiet.
     constexpr size_t kProgressMinMatMuls = 64;
     ProgressReporter progress("recognizing BitNet layers", matmuls.size(),
                               matmuls.size() >= kProgressMinMatMuls,
                               "matmuls");
-    for (onnx::MatMulOp matmul : matmuls) {
-      convert(matmul, evaluator, rewriter);
-      progress.advance(1);
+    // The weights of one group of MatMuls, a MatMul per thread, are
+    // evaluated and classified in parallel, reading the IR only; the IR is
+    // then rewritten one MatMul at a time, in order. A group holds only as
+    // many evaluated matrices as there are threads.
+    MLIRContext *context = &getContext();
+    size_t threads =
+        context->isMultithreadingEnabled() ? context->getNumThreads() : 1;
+    std::vector<ConstantEvaluator> evaluators(threads);
+    for (size_t start = 0; start < matmuls.size(); start += threads) {
+      size_t count = std::min(threads, matmuls.size() - start);
+      std::vector<Classified> classified(count);
+      parallelFor(context, 0, count, [&](size_t i) {
+        classified[i] = classify(matmuls[start + i], evaluators[i]);
+      });
+      for (size_t i = 0; i < count; ++i) {
+        rewrite(matmuls[start + i], classified[i], evaluators[0], rewriter);
+        progress.advance(1);
+      }
     }
     progress.finish();
     eraseDeadOps(getOperation());
@@ -235,54 +260,89 @@ struct ConvertONNXToTernaryPass
     releaseUnreferencedBlobs(getOperation(), imported);
   }
 
-  void convert(onnx::MatMulOp matmul, ConstantEvaluator &evaluator,
-               IRRewriter &rewriter) {
+  /// What the weights of one MatMul are, found without touching the IR
+  /// (classify runs on several MatMuls at once).
+  struct Classified {
+    enum Kind { Skip, NarrowFloat, FloatConstant, Float, Ternary } kind = Skip;
+    bool rowsAreOutputs = false;
+    int64_t k = 0, n = 0;
+    std::string why;
+    /// The evaluated weights, kept only for a float layer to fold.
+    std::optional<EvaluatedTensor> weights;
+    std::optional<TernaryMatrix> ternary;
+  };
+
+  static Classified classify(onnx::MatMulOp matmul,
+                             ConstantEvaluator &evaluator) {
+    Classified c;
     auto weightType = dyn_cast<RankedTensorType>(matmul.getB().getType());
-    auto resultType = dyn_cast<RankedTensorType>(matmul.getType());
-    if (!weightType || weightType.getRank() != 2 || !resultType)
-      return;
+    if (!weightType || weightType.getRank() != 2 ||
+        !isa<RankedTensorType>(matmul.getType()))
+      return c;
     // f32 is what the exporters here write; bf16 checkpoints exported as
     // they are (transformers' default dtype for BitNet) are not compiled yet.
     if (!weightType.getElementType().isF32()) {
       if (isa<FloatType>(weightType.getElementType()) &&
           !matchPattern(matmul.getB(), m_Constant()) &&
           evaluator.evaluate(matmul.getB()))
-        matmul.emitRemark(nodePrefix(matmul))
-            << "weights are " << weightType.getElementType()
-            << ", not f32; only f32 layers are recognized (export the model "
-               "in float32)";
-      return;
+        c.kind = Classified::NarrowFloat;
+      return c;
     }
     // Activations times activations (attention) do not evaluate. Under
     // a Transpose, its operand is evaluated: the rows are the outputs.
     auto transpose = matmul.getB().getDefiningOp<onnx::TransposeOp>();
     auto perm = transpose ? transpose.getPerm() : std::nullopt;
-    bool rowsAreOutputs =
+    c.rowsAreOutputs =
         transpose && (!perm || (perm->size() == 2 &&
                                 cast<IntegerAttr>((*perm)[0]).getInt() == 1));
-    Value evaluated = rowsAreOutputs ? transpose.getData() : matmul.getB();
-    if (std::string why; !mayBeTernary(evaluated, rowsAreOutputs, why)) {
-      // Constant already: nothing to fold, and the table stays as it is.
-      matmul.emitRemark(nodePrefix(matmul))
-          << "weights are not ternary (" << why
-          << "); the layer stays a float matmul";
-      return;
+    Value evaluated = c.rowsAreOutputs ? transpose.getData() : matmul.getB();
+    if (!mayBeTernary(evaluated, c.rowsAreOutputs, c.why)) {
+      c.kind = Classified::FloatConstant;
+      return c;
     }
     std::optional<EvaluatedTensor> weights = evaluator.evaluate(evaluated);
     if (!weights || weights->shape.size() != 2 || weights->shape[0] <= 0 ||
         weights->shape[1] <= 0)
-      return;
-    int64_t k = weights->shape[rowsAreOutputs ? 1 : 0];
-    int64_t n = weights->shape[rowsAreOutputs ? 0 : 1];
+      return c;
+    c.k = weights->shape[c.rowsAreOutputs ? 1 : 0];
+    c.n = weights->shape[c.rowsAreOutputs ? 0 : 1];
+    c.ternary = classifyTernary(*weights, c.rowsAreOutputs, c.why);
+    c.kind = c.ternary ? Classified::Ternary : Classified::Float;
+    if (!c.ternary)
+      c.weights = std::move(weights);
+    return c;
+  }
 
+  void rewrite(onnx::MatMulOp matmul, Classified &c,
+               ConstantEvaluator &evaluator, IRRewriter &rewriter) {
+    auto weightType = dyn_cast<RankedTensorType>(matmul.getB().getType());
+    auto resultType = dyn_cast<RankedTensorType>(matmul.getType());
+    if (c.kind == Classified::Skip)
+      return;
+    if (c.kind == Classified::NarrowFloat) {
+      matmul.emitRemark(nodePrefix(matmul))
+          << "weights are " << weightType.getElementType()
+          << ", not f32; only f32 layers are recognized (export the model "
+             "in float32)";
+      return;
+    }
+    if (c.kind == Classified::FloatConstant) {
+      // Constant already: nothing to fold, and the table stays as it is.
+      matmul.emitRemark(nodePrefix(matmul))
+          << "weights are not ternary (" << c.why
+          << "); the layer stays a float matmul";
+      return;
+    }
+    auto transpose = matmul.getB().getDefiningOp<onnx::TransposeOp>();
+    bool rowsAreOutputs = c.rowsAreOutputs;
+    int64_t k = c.k, n = c.n;
+    std::optional<EvaluatedTensor> &weights = c.weights;
     rewriter.setInsertionPoint(matmul);
     Location loc = matmul.getLoc();
-    std::string why;
-    std::optional<TernaryMatrix> ternaryWeights =
-        classifyTernary(*weights, rowsAreOutputs, why);
+    std::optional<TernaryMatrix> &ternaryWeights = c.ternary;
     if (!ternaryWeights) {
       matmul.emitRemark(nodePrefix(matmul))
-          << "weights are not ternary (" << why << "); the layer stays a float matmul";
+          << "weights are not ternary (" << c.why << "); the layer stays a float matmul";
       // The transpose of a constant (a head tied to the embedding) stays,
       // so that the lowering reads the table itself rather than a copy.
       bool transposedConstant =
