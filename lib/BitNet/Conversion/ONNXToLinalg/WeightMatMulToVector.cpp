@@ -39,22 +39,33 @@ namespace onnx = mlir::bitnet::onnx;
 
 namespace {
 
+/// The raw f32 bytes of a non-splat constant, if it is stored as such.
+std::optional<ArrayRef<char>> rawFloats(ElementsAttr attr) {
+  if (!attr.getElementType().isF32())
+    return std::nullopt;
+  ArrayRef<char> raw;
+  if (auto dense = dyn_cast<DenseElementsAttr>(attr)) {
+    if (dense.isSplat())
+      return std::nullopt;
+    raw = dense.getRawData();
+  } else if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr)) {
+    raw = resource.getData();
+  }
+  if (raw.size() != size_t(attr.getNumElements()) * sizeof(float))
+    return std::nullopt;
+  return raw;
+}
+
 /// The f32 elements of a constant, dense or resource; empty if neither.
 std::vector<float> readFloats(ElementsAttr attr) {
   std::vector<float> values;
-  if (auto dense = dyn_cast<DenseElementsAttr>(attr)) {
+  if (std::optional<ArrayRef<char>> raw = rawFloats(attr)) {
+    values.resize(raw->size() / sizeof(float));
+    std::memcpy(values.data(), raw->data(), raw->size());
+  } else if (auto dense = dyn_cast<DenseElementsAttr>(attr)) {
     for (APFloat v : dense.getValues<APFloat>())
       values.push_back(v.convertToFloat());
-    return values;
   }
-  auto resource = dyn_cast<DenseResourceElementsAttr>(attr);
-  if (!resource)
-    return values;
-  ArrayRef<char> raw = resource.getData();
-  if (raw.size() != size_t(attr.getNumElements()) * sizeof(float))
-    return values;
-  values.resize(attr.getNumElements());
-  std::memcpy(values.data(), raw.data(), raw.size());
   return values;
 }
 
@@ -155,22 +166,6 @@ FunctionOpInterface enclosingFunction(Value value) {
   return parent->getParentOfType<FunctionOpInterface>();
 }
 
-/// The raw f32 bytes of a non-splat constant, if it is stored as such.
-std::optional<ArrayRef<char>> rawFloats(ElementsAttr attr) {
-  if (!attr.getElementType().isF32())
-    return std::nullopt;
-  ArrayRef<char> raw;
-  if (auto dense = dyn_cast<DenseElementsAttr>(attr)) {
-    if (dense.isSplat())
-      return std::nullopt;
-    raw = dense.getRawData();
-  } else if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr)) {
-    raw = resource.getData();
-  }
-  if (raw.size() != size_t(attr.getNumElements()) * sizeof(float))
-    return std::nullopt;
-  return raw;
-}
 
 /// Whether constant B ([K, N] f32) holds `table` ([N, K] f32) transposed,
 /// bit for bit. Compared in 64 x 64 blocks, so that both sides stay in
