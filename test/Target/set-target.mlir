@@ -12,11 +12,11 @@
 // RUN: not bitnet-opt %s -bitnet-set-target="triple=riscv64-linux-gnu" 2>&1 | FileCheck %s --check-prefix=NOBACKEND
 // RUN: not bitnet-opt %s -bitnet-set-target="triple=nosucharch-linux" 2>&1 | FileCheck %s --check-prefix=BADTRIPLE
 
-// HOST: module attributes {bitnet.target = {backend = "llvm-cpu", cpu = "{{[a-z0-9-]+}}", features = "{{.*}}", int8_dot = "{{.*}}", l1_bytes = {{[1-9][0-9]*}} : i64, l2_bytes = {{[1-9][0-9]*}} : i64, l3_bytes = {{[0-9]+}} : i64, threads = "openmp", triple = "{{.+}}", vector_bits = {{128|256|512}} : i64}}
+// HOST: module attributes {bitnet.target = {backend = "llvm-cpu", cpu = "{{[a-z0-9-]+}}", features = "{{.*}}", int8_dot = "{{.*}}", l1_bytes = {{[1-9][0-9]*}} : i64, l2_bytes = {{[1-9][0-9]*}} : i64, l3_bytes = {{[0-9]+}} : i64, threads = "openmp", triple = "{{.+}}", vector_bits = {{128|256|512}} : i64, vector_registers = {{16|32}} : i64}}
 
-// SKYLAKE: bitnet.target = {backend = "llvm-cpu", cpu = "skylake", features = "", int8_dot = "avx2", l1_bytes = 32768 : i64, l2_bytes = 1048576 : i64, l3_bytes = 33554432 : i64, threads = "openmp", triple = "x86_64-linux-gnu", vector_bits = 256 : i64}
-// CASCADE: cpu = "cascadelake", {{.*}}int8_dot = "avx512-vnni", {{.*}}vector_bits = 512 : i64
-// A76: backend = "llvm-cpu", cpu = "cortex-a76", {{.*}}int8_dot = "dotprod", l1_bytes = 65536 : i64, {{.*}}threads = "", triple = "aarch64-linux-gnu", vector_bits = 128 : i64
+// SKYLAKE: bitnet.target = {backend = "llvm-cpu", cpu = "skylake", features = "", int8_dot = "avx2", l1_bytes = 32768 : i64, l2_bytes = 1048576 : i64, l3_bytes = 33554432 : i64, threads = "openmp", triple = "x86_64-linux-gnu", vector_bits = 256 : i64, vector_registers = 16 : i64}
+// CASCADE: cpu = "cascadelake", {{.*}}int8_dot = "avx512-vnni", {{.*}}vector_bits = 512 : i64, vector_registers = 32 : i64
+// A76: backend = "llvm-cpu", cpu = "cortex-a76", {{.*}}int8_dot = "dotprod", l1_bytes = 65536 : i64, {{.*}}threads = "", triple = "aarch64-linux-gnu", vector_bits = 128 : i64, vector_registers = 32 : i64
 // A53: cpu = "cortex-a53", {{.*}}int8_dot = "", {{.*}}vector_bits = 128 : i64
 
 // BADCPU: error: unknown CPU 'nosuchcpu' for 'x86_64-linux-gnu'

@@ -36,6 +36,9 @@ struct TargetInfo {
   std::string features;
   /// The widest SIMD register the kernels should use, in bits (0: none).
   int64_t vectorBits = 0;
+  /// SIMD registers of that width: how many accumulators a register-blocked
+  /// kernel may keep (16 for AVX2, 32 for AVX-512 and NEON).
+  int64_t vectorRegisters = 0;
   /// The target's int8 dot-product instructions: "avx512-vnni",
   /// "avx-vnni", "avx2" (vpmaddubsw, whose 16-bit sums saturate), "dotprod",
   /// or empty for none.

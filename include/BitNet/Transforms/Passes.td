@@ -79,7 +79,9 @@ def ParallelizeKernelsPass : Pass<"bitnet-parallelize-kernels"> {
     product kernels set it) becomes a nest of `scf.parallel` loops over its
     parallel dimensions; other ops are left for `convert-linalg-to-loops`.
     `convert-scf-to-openmp` then runs those loops on OpenMP threads, so
-    only the work that pays for a fork is forked.
+    only the work that pays for a fork is forked. Every `scf.forall` on
+    buffers (the register-blocked kernels' tiles) becomes `scf.parallel`
+    too; without a thread runtime, a sequential `scf.for` nest.
   }];
   let dependentDialects = ["::mlir::scf::SCFDialect"];
 }

@@ -86,12 +86,14 @@ void setVectorFeatures(TargetInfo &info, const llvm::Triple &triple,
   };
   if (triple.isX86()) {
     info.vectorBits = has("avx512f") ? 512 : has("avx") ? 256 : 128;
+    info.vectorRegisters = info.vectorBits == 512 ? 32 : 16;
     info.int8Dot = has("avx512vnni") && info.vectorBits == 512 ? "avx512-vnni"
                    : has("avxvnni")                             ? "avx-vnni"
                    : has("avx2")                                ? "avx2"
                                                                 : "";
   } else if (triple.isAArch64()) {
     info.vectorBits = has("neon") ? 128 : 0;
+    info.vectorRegisters = has("neon") ? 32 : 0;
     info.int8Dot = has("dotprod") ? "dotprod" : "";
   }
 }

@@ -17,6 +17,7 @@
 
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/SCF/Transforms/Transforms.h"
 
 namespace mlir::bitnet {
 #define GEN_PASS_DEF_PARALLELIZEKERNELSPASS
@@ -33,13 +34,32 @@ struct ParallelizeKernelsPass
     auto module = dyn_cast<ModuleOp>(getOperation());
     if (!module)
       module = getOperation()->getParentOfType<ModuleOp>();
+    bool threads = true;
     if (module && module->hasAttr(bitnet::kTargetAttrName)) {
       FailureOr<bitnet::TargetInfo> target = bitnet::TargetInfo::get(module);
       if (failed(target))
         return signalPassFailure();
-      if (target->threads.empty())
-        return;
+      threads = !target->threads.empty();
     }
+    // The blocked kernels' tiles are scf.forall (bufferization keeps the
+    // loop, not its attributes): parallel where threads are, else a
+    // sequential nest.
+    SmallVector<scf::ForallOp> tiled;
+    getOperation()->walk([&](scf::ForallOp op) {
+      if (op.getNumResults() == 0)
+        tiled.push_back(op);
+    });
+    IRRewriter forallRewriter(&getContext());
+    for (scf::ForallOp op : tiled) {
+      forallRewriter.setInsertionPoint(op);
+      if (threads ? failed(scf::forallToParallelLoop(forallRewriter, op))
+                  : failed(scf::forallToForLoop(forallRewriter, op))) {
+        op->emitError("cannot be turned into loops");
+        return signalPassFailure();
+      }
+    }
+    if (!threads)
+      return;
     SmallVector<linalg::LinalgOp> kernels;
     getOperation()->walk([&](linalg::LinalgOp op) {
       if (op->hasAttr(bitnet::kParallelKernelAttrName) &&

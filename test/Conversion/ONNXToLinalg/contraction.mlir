@@ -100,3 +100,57 @@ func.func @constant_weights(%x: tensor<4x2xf32>) -> tensor<4x2xf32> {
   %y = onnx.MatMul %x, %b : (tensor<4x2xf32>, tensor<2x2xf32>) -> tensor<4x2xf32>
   return %y : tensor<4x2xf32>
 }
+
+// -----
+
+// Prefill's tokens share each weight row. From a tile's worth of tokens (6;
+// T is dynamic here, so the choice is made at run time) the product is an
+// scf.forall over (panel, token tile, row tile), marked parallel, whose
+// body keeps 2 rows x 6 tokens of accumulators: each chunk of a row is read
+// once for all six tokens. Fewer tokens take the per-(row, token) dot.
+// Without a target the tile is AVX2's: 8 lanes, 16 registers.
+// CHECK-LABEL: func.func @head_tokens
+// CHECK-SAME: (%[[X:.*]]: tensor<?x20xf32>)
+// CHECK: %[[E:.*]] = arith.constant dense<5.000000e-01> : tensor<5x20xf32>
+// CHECK: %[[MANY:.*]] = arith.cmpi uge, %{{.*}}, %{{.*}} : index
+// CHECK: scf.if %[[MANY]] -> (tensor<?x5xf32>)
+// CHECK: scf.forall ({{.*}}) in (1, %{{.*}}, 3) shared_outs(
+// CHECK: scf.for {{.*}} -> (vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>)
+// CHECK: %[[W0:.*]] = vector.transfer_read %[[E]]
+// CHECK: %[[W1:.*]] = vector.transfer_read %[[E]]
+// CHECK: %[[X0:.*]] = vector.transfer_read %[[X]]
+// CHECK-NEXT: vector.fma %[[W0]], %[[X0]]
+// CHECK-NEXT: vector.fma %[[W1]], %[[X0]]
+// CHECK: vector.transfer_write
+// CHECK: scf.forall.in_parallel
+// CHECK-NEXT: tensor.parallel_insert_slice
+// CHECK: } {bitnet.parallel}
+// CHECK: } else {
+// CHECK: linalg.generic {{.*}} attrs = {bitnet.parallel}
+// CHECK-NOT: scf.forall (
+// CHECK: return
+func.func @head_tokens(%x: tensor<?x20xf32>) -> tensor<?x5xf32> {
+  %e = arith.constant dense<0.5> : tensor<5x20xf32>
+  %w = onnx.Transpose %e {perm = [1, 0]} : (tensor<5x20xf32>) -> tensor<20x5xf32>
+  %y = onnx.MatMul %x, %w : (tensor<?x20xf32>, tensor<20x5xf32>) -> tensor<?x5xf32>
+  return %y : tensor<?x5xf32>
+}
+
+// -----
+
+// A static token count chooses at compile time: 6 tokens are blocked with
+// no run-time test, 5 take the per-token dot.
+// CHECK-LABEL: func.func @head_static_tokens
+// CHECK-NOT: arith.cmpi uge
+// CHECK: scf.forall (
+// CHECK-NOT: scf.forall (
+// CHECK: linalg.generic
+// CHECK-NOT: scf.forall (
+// CHECK: return
+func.func @head_static_tokens(%x: tensor<6x20xf32>, %x5: tensor<5x20xf32>) -> (tensor<6x5xf32>, tensor<5x5xf32>) {
+  %e = arith.constant dense<0.5> : tensor<5x20xf32>
+  %w = onnx.Transpose %e {perm = [1, 0]} : (tensor<5x20xf32>) -> tensor<20x5xf32>
+  %y = onnx.MatMul %x, %w : (tensor<6x20xf32>, tensor<20x5xf32>) -> tensor<6x5xf32>
+  %y5 = onnx.MatMul %x5, %w : (tensor<5x20xf32>, tensor<20x5xf32>) -> tensor<5x5xf32>
+  return %y, %y5 : tensor<6x5xf32>, tensor<5x5xf32>
+}

@@ -32,11 +32,15 @@ func.func @per_token_scale(%x: tensor<?x8xf32>, %s: tensor<?x1xf32>) -> tensor<?
 
 // -----
 
-// The squared-ReLU GLU of BitNet's MLP, element by element.
+// The squared-ReLU GLU of BitNet's MLP, element by element. A constant
+// exponent of 2 is a multiply, not a libm call.
 // CHECK-LABEL: func.func @squared_relu_glu
 // CHECK: arith.maximumf
-// CHECK: math.powf
+// CHECK: ^bb0(%[[R:.*]]: f32, %{{.*}}: f32, %{{.*}}: f32):
+// CHECK-NEXT: %[[SQ:.*]] = arith.mulf %[[R]], %[[R]] : f32
+// CHECK-NEXT: linalg.yield %[[SQ]]
 // CHECK: arith.mulf
+// CHECK-NOT: math.powf
 // CHECK-NOT: onnx.
 func.func @squared_relu_glu(%gate: tensor<2x?x16xf32>, %up: tensor<2x?x16xf32>) -> tensor<2x?x16xf32> {
   %two = arith.constant dense<2.0> : tensor<f32>
@@ -110,6 +114,28 @@ func.func @variadic(%a: tensor<4xf32>, %b: tensor<4xf32>, %c: tensor<4xf32>) -> 
 func.func @pow_int_exponent(%x: tensor<4xf32>, %e: tensor<i64>) -> tensor<4xf32> {
   %y = onnx.Pow %x, %e : (tensor<4xf32>, tensor<i64>) -> tensor<4xf32>
   return %y : tensor<4xf32>
+}
+
+// -----
+
+// Constant exponents: 1 is the base itself, an integer 2 a multiply, and
+// any other (3 here, whose powf rounds once) stays powf.
+// CHECK-LABEL: func.func @pow_constant_exponents
+// CHECK: ^bb0(%[[A:.*]]: f32, %{{.*}}: f32, %{{.*}}: f32):
+// CHECK-NEXT: linalg.yield %[[A]] : f32
+// CHECK: ^bb0(%[[B:.*]]: f32, %{{.*}}: i64, %{{.*}}: f32):
+// CHECK-NEXT: %[[SQ:.*]] = arith.mulf %[[B]], %[[B]] : f32
+// CHECK-NEXT: linalg.yield %[[SQ]]
+// CHECK: ^bb0(%[[C:.*]]: f32, %[[E:.*]]: f32, %{{.*}}: f32):
+// CHECK-NEXT: math.powf %[[C]], %[[E]] : f32
+func.func @pow_constant_exponents(%x: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) {
+  %one = arith.constant dense<1.0> : tensor<f32>
+  %two = arith.constant dense<2> : tensor<i64>
+  %three = arith.constant dense<3.0> : tensor<f32>
+  %a = onnx.Pow %x, %one : (tensor<4xf32>, tensor<f32>) -> tensor<4xf32>
+  %b = onnx.Pow %x, %two : (tensor<4xf32>, tensor<i64>) -> tensor<4xf32>
+  %c = onnx.Pow %x, %three : (tensor<4xf32>, tensor<f32>) -> tensor<4xf32>
+  return %a, %b, %c : tensor<4xf32>, tensor<4xf32>, tensor<4xf32>
 }
 
 // -----

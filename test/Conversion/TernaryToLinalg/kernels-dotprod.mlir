@@ -24,7 +24,7 @@
 // CHECK-NOT: vector.multi_reduction
 // CHECK: linalg.yield
 // AUTO-LABEL: func.func @product
-// AUTO-NOT: arith.cmpi
+// AUTO-NOT: arith.cmpi eq, {{.*}} : vector<64xi8>
 // AUTO: vector.reduction <add>, %{{.*}} : vector<64xi32> into i32
 module attributes {bitnet.target = {backend = "llvm-cpu", cpu = "cortex-a76", features = "", int8_dot = "dotprod", l1_bytes = 65536 : i64, l2_bytes = 1048576 : i64, l3_bytes = 8388608 : i64, threads = "", triple = "aarch64-linux-gnu", vector_bits = 128 : i64}} {
   func.func @product(%x: tensor<?x80xi8>) -> tensor<?x3xi32> {

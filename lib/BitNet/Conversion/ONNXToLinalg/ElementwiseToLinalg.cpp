@@ -16,6 +16,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 
 #include <cmath>
@@ -125,6 +126,20 @@ Value buildScalar(OpBuilder &b, Location loc, Operation *op, ValueRange args,
     // have no lowering.
     if (!isFloat)
       return {};
+    // A constant exponent of 1 or 2 (RMSNorm's square) is exact without
+    // powf, which costs a libm call per element.
+    DenseElementsAttr constant;
+    if (matchPattern(op->getOperand(1), m_Constant(&constant)) &&
+        constant.isSplat()) {
+      APFloat e = isa<IntegerType>(constant.getElementType())
+                      ? APFloat(double(constant.getSplatValue<APInt>()
+                                           .getSExtValue()))
+                      : constant.getSplatValue<APFloat>();
+      if (e.isExactlyValue(1.0))
+        return args[0];
+      if (e.isExactlyValue(2.0))
+        return arith::MulFOp::create(b, loc, args[0], args[0]);
+    }
     Value exponent = args[1];
     if (isa<IntegerType>(exponent.getType()))
       exponent = arith::SIToFPOp::create(b, loc, t, exponent);

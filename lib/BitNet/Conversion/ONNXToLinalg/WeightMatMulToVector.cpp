@@ -14,6 +14,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "BlockedDot.h"
 #include "LoweringUtils.h"
 #include "PopulatePatterns.h"
 #include "VectorDot.h"
@@ -337,6 +338,27 @@ Value rowDot(OpBuilder &b, Location loc, Value x, const WeightRows &w,
   return arith::MulFOp::create(b, loc, sum, scale);
 }
 
+/// x [T, K] times the rows into `init` [T, N], one dot per (row, token):
+/// decode's GEMV, which streams each row once.
+Value rowDotsPerToken(OpBuilder &rewriter, Location loc, Value x,
+                      const WeightRows &w, Value init, int64_t k) {
+  auto product = linalg::GenericOp::create(
+      rewriter, loc, init.getType(), ValueRange{}, ValueRange{init},
+      // Loops (output, token): a weight row serves every token while it
+      // is in L1.
+      SmallVector<AffineMap>{AffineMap::get(
+          2, 0, {rewriter.getAffineDimExpr(1), rewriter.getAffineDimExpr(0)},
+          rewriter.getContext())},
+      SmallVector<utils::IteratorType>(2, utils::IteratorType::parallel),
+      [&](OpBuilder &b, Location l, ValueRange) {
+        Value row = linalg::IndexOp::create(b, l, 0);
+        Value t = linalg::IndexOp::create(b, l, 1);
+        linalg::YieldOp::create(b, l, rowDot(b, l, x, w, t, row, k));
+      });
+  product->setAttr(kParallelKernelAttrName, rewriter.getUnitAttr());
+  return product.getResult(0);
+}
+
 /// y = x @ B for f32 x [..., K] and compile-time B [K, N].
 struct WeightMatMulToVector : OpRewritePattern<onnx::MatMulOp> {
   WeightMatMulToVector(MLIRContext *context,
@@ -378,22 +400,19 @@ struct WeightMatMulToVector : OpRewritePattern<onnx::MatMulOp> {
     Value init = tensor::EmptyOp::create(
         rewriter, loc, ArrayRef<int64_t>{tokens, n}, rewriter.getF32Type(),
         dynamic);
-    auto product = linalg::GenericOp::create(
-        rewriter, loc, init.getType(), ValueRange{}, ValueRange{init},
-        // Loops (output, token): a weight row serves every token while it
-        // is in L1, so prefill streams the weights once.
-        SmallVector<AffineMap>{AffineMap::get(
-            2, 0,
-            {rewriter.getAffineDimExpr(1), rewriter.getAffineDimExpr(0)},
-            rewriter.getContext())},
-        SmallVector<utils::IteratorType>(2, utils::IteratorType::parallel),
-        [&](OpBuilder &b, Location l, ValueRange) {
-          Value row = linalg::IndexOp::create(b, l, 0);
-          Value t = linalg::IndexOp::create(b, l, 1);
-          linalg::YieldOp::create(b, l, rowDot(b, l, x, w, t, row, k));
+    int64_t elementBytes =
+        cast<ShapedType>(w.rows.getType()).getElementTypeBitWidth() / 8;
+    DotTile tile = chooseDotTile(op, k, elementBytes);
+    // Per token below a tile's worth of tokens, register-blocked from
+    // there on.
+    Value y = selectByTokenCount(
+        rewriter, loc, x, tile.tokens,
+        [&](OpBuilder &b, Location l) {
+          return rowDotsPerToken(b, l, x, w, init, k);
+        },
+        [&](OpBuilder &b, Location l) {
+          return buildBlockedRowDots(b, l, x, w.rows, w.scales, init, tile);
         });
-    product->setAttr(kParallelKernelAttrName, rewriter.getUnitAttr());
-    Value y = product.getResult(0);
     if (rank > 2) {
       SmallVector<OpFoldResult> sizes;
       for (int64_t i = 0; i + 1 < rank; ++i)

@@ -3,6 +3,7 @@
 #include "TernaryKernels.h"
 
 #include "BitNet/Support/KernelAttributes.h"
+#include "BitNet/Conversion/RegisterTiles.h"
 #include "BitNet/Support/TernaryPacking.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -182,20 +183,31 @@ Value signedDotChunk(OpBuilder &b, Location loc, Value acc, Value fields,
   return arith::AddIOp::create(b, loc, acc, sum);
 }
 
+/// Chunk `c` of the packed row `n`: 16 bytes.
+Value readPackedChunk(OpBuilder &b, Location loc, Value packed, Value n,
+                      Value c) {
+  Value zero8 = arith::ConstantOp::create(b, loc, b.getI8IntegerAttr(0));
+  Value offset = arith::MulIOp::create(b, loc, c, index(b, loc, kChunkBytes));
+  return vector::TransferReadOp::create(
+      b, loc, VectorType::get({kChunkBytes}, b.getI8Type()), packed,
+      ValueRange{n, offset}, zero8, ArrayRef<bool>{true});
+}
+
+/// Chunk `c` of the permuted token `t`: 64 activations.
+Value readActivationChunk(OpBuilder &b, Location loc, Value xPerm, Value t,
+                          Value c) {
+  Value zero8 = arith::ConstantOp::create(b, loc, b.getI8IntegerAttr(0));
+  Value offset = arith::MulIOp::create(b, loc, c, index(b, loc, kChunkTrits));
+  return vector::TransferReadOp::create(
+      b, loc, VectorType::get({kChunkTrits}, b.getI8Type()), xPerm,
+      ValueRange{t, offset}, zero8, ArrayRef<bool>{true});
+}
+
 /// Reads chunk `c` of the packed row `n` and of the permuted token `t`.
 std::pair<Value, Value> readChunk(OpBuilder &b, Location loc, Value packed,
                                   Value xPerm, Value n, Value t, Value c) {
-  Type i8 = b.getI8Type();
-  Value zero8 = arith::ConstantOp::create(b, loc, b.getI8IntegerAttr(0));
-  Value byteOffset = arith::MulIOp::create(b, loc, c, index(b, loc, kChunkBytes));
-  Value tritOffset = arith::MulIOp::create(b, loc, c, index(b, loc, kChunkTrits));
-  Value bytes = vector::TransferReadOp::create(
-      b, loc, VectorType::get({kChunkBytes}, i8), packed,
-      ValueRange{n, byteOffset}, zero8, ArrayRef<bool>{true});
-  Value x = vector::TransferReadOp::create(
-      b, loc, VectorType::get({kChunkTrits}, i8), xPerm,
-      ValueRange{t, tritOffset}, zero8, ArrayRef<bool>{true});
-  return {bytes, x};
+  return {readPackedChunk(b, loc, packed, n, c),
+          readActivationChunk(b, loc, xPerm, t, c)};
 }
 
 using ChunkStep = Value (*)(OpBuilder &, Location, Value acc, Value fields,
@@ -335,12 +347,140 @@ Value scalarTailSum(OpBuilder &b, Location loc, Value packed, Value q, Value n,
       .getResult(0);
 }
 
+/// Chunks [first, last) of rows `ns` against tokens `ts` into one
+/// accumulator per (row, token), inits[i * ts.size() + j]: each row's chunk
+/// is decoded once and serves every token of the tile.
+SmallVector<Value> tileChunkLoop(OpBuilder &b, Location loc, Value packed,
+                                 Value xPerm, ArrayRef<Value> ns,
+                                 ArrayRef<Value> ts, Value first, Value last,
+                                 ValueRange inits, ChunkStep step) {
+  auto loop = scf::ForOp::create(
+      b, loc, first, last, index(b, loc, 1), inits,
+      [&](OpBuilder &nb, Location nl, Value c, ValueRange iter) {
+        SmallVector<Value> fields;
+        for (Value n : ns)
+          fields.push_back(
+              decodeFields(nb, nl, readPackedChunk(nb, nl, packed, n, c)));
+        SmallVector<Value> next(iter);
+        for (auto [j, t] : llvm::enumerate(ts)) {
+          Value x = readActivationChunk(nb, nl, xPerm, t, c);
+          for (size_t i = 0; i < ns.size(); ++i) {
+            Value &acc = next[i * ts.size() + j];
+            acc = step(nb, nl, acc, fields[i], x);
+          }
+        }
+        scf::YieldOp::create(nb, nl, next);
+      });
+  return SmallVector<Value>(loop.getResults().begin(), loop.getResults().end());
+}
+
+/// The vector part of a tile's sums: chunks [0, chunks) of rows `ns`
+/// against tokens `ts`, one i32 scalar per (row, token).
+SmallVector<Value> tileVectorSums(OpBuilder &b, Location loc, Value packed,
+                                  Value xPerm, ArrayRef<Value> ns,
+                                  ArrayRef<Value> ts, int64_t chunks,
+                                  TernaryKernel kind) {
+  size_t count = ns.size() * ts.size();
+  Value first = index(b, loc, 0), last = index(b, loc, chunks);
+  auto reduceAll = [&](ValueRange accs) {
+    SmallVector<Value> out;
+    for (Value acc : accs)
+      out.push_back(vector::ReductionOp::create(
+          b, loc, vector::CombiningKind::ADD, acc));
+    return out;
+  };
+  if (kind == TernaryKernel::SignedDot) {
+    Value zero = arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(0));
+    return tileChunkLoop(b, loc, packed, xPerm, ns, ts, first, last,
+                         SmallVector<Value>(count, zero), signedDotChunk);
+  }
+  if (kind == TernaryKernel::Dot) {
+    // The tile's sums are independent chains: no interleaving needed.
+    auto i32x16 = VectorType::get({16}, b.getI32Type());
+    return reduceAll(tileChunkLoop(
+        b, loc, packed, xPerm, ns, ts, first, last,
+        SmallVector<Value>(count, splat(b, loc, i32x16, 0)), dotChunk));
+  }
+  // i16 sums per block of chunks, widened into i32 between blocks.
+  auto i16x64 = VectorType::get({kChunkTrits}, b.getI16Type());
+  auto i32x64 = VectorType::get({kChunkTrits}, b.getI32Type());
+  int64_t blocks = (chunks + kChunksPerI16Block - 1) / kChunksPerI16Block;
+  auto outer = scf::ForOp::create(
+      b, loc, index(b, loc, 0), index(b, loc, blocks), index(b, loc, 1),
+      SmallVector<Value>(count, splat(b, loc, i32x64, 0)),
+      [&](OpBuilder &ob, Location ol, Value block, ValueRange totals) {
+        Value from = arith::MulIOp::create(ob, ol, block,
+                                           index(ob, ol, kChunksPerI16Block));
+        Value to = arith::MinSIOp::create(
+            ob, ol,
+            arith::AddIOp::create(ob, ol, from,
+                                  index(ob, ol, kChunksPerI16Block)),
+            index(ob, ol, chunks));
+        SmallVector<Value> partial = tileChunkLoop(
+            ob, ol, packed, xPerm, ns, ts, from, to,
+            SmallVector<Value>(count, splat(ob, ol, i16x64, 0)), addSubChunk);
+        SmallVector<Value> next;
+        for (auto [total, part] : llvm::zip(totals, partial))
+          next.push_back(arith::AddIOp::create(
+              ob, ol, total, arith::ExtSIOp::create(ob, ol, i32x64, part)));
+        scf::YieldOp::create(ob, ol, next);
+      });
+  return reduceAll(outer.getResults());
+}
+
+/// The registers a tile's sum, a row's decoded chunk and a token's chunk
+/// take on `target`: the tiling of the ternary kernel `kind`.
+RegisterTile ternaryTile(const TargetRegisters &target, TernaryKernel kind,
+                         int64_t bytesPerRow) {
+  auto regs = [&](int64_t bits) {
+    return std::max<int64_t>(1, bits / target.vectorBits);
+  };
+  int64_t chunkRegs = regs(kChunkTrits * 8);
+  int64_t accRegs = kind == TernaryKernel::Dot      ? regs(16 * 32)
+                    : kind == TernaryKernel::AddSub ? regs(kChunkTrits * 16)
+                                                    : 1;
+  return chooseRegisterTile(target, accRegs, chunkRegs, chunkRegs,
+                            bytesPerRow);
+}
+
+/// The rest of a (row, token) sum after its vector chunks.
+using FinishSum =
+    function_ref<Value(OpBuilder &, Location, Value sum, Value row, Value t)>;
+
+/// One linalg.generic element per (row, token): decode's GEMV.
+Value perTokenProduct(OpBuilder &b, Location loc, Value packed, Value xPerm,
+                      Value init, int64_t chunks, TernaryKernel kind,
+                      FinishSum finish) {
+  MLIRContext *ctx = b.getContext();
+  // Loops (output, token): one packed row serves every token while it is in
+  // L1, so prefill reads the weights once rather than once per token.
+  AffineMap out = AffineMap::get(
+      2, 0, {getAffineDimExpr(1, ctx), getAffineDimExpr(0, ctx)}, ctx);
+  auto product = linalg::GenericOp::create(
+             b, loc, init.getType(), ValueRange{}, ValueRange{init},
+             ArrayRef<AffineMap>{out},
+             ArrayRef{utils::IteratorType::parallel,
+                      utils::IteratorType::parallel},
+             [&](OpBuilder &nb, Location nl, ValueRange args) {
+               Value row = linalg::IndexOp::create(nb, nl, 0);
+               Value t = linalg::IndexOp::create(nb, nl, 1);
+               Value sum = chunks ? vectorRowSum(nb, nl, packed, xPerm, row,
+                                                 t, chunks, kind)
+                                  : Value(arith::ConstantOp::create(
+                                        nb, nl, nb.getI32IntegerAttr(0)));
+               linalg::YieldOp::create(nb, nl, finish(nb, nl, sum, row, t));
+             });
+  // Outputs (and tokens) are independent: the back end may run them on
+  // threads.
+  product->setAttr(kParallelKernelAttrName, b.getUnitAttr());
+  return product.getResult(0);
+}
 } // namespace
 
 Value mlir::bitnet::buildVectorTernaryProduct(OpBuilder &b, Location loc,
                                               Value q, Value packed,
-                                              TernaryKernel kind) {
-  MLIRContext *ctx = b.getContext();
+                                              TernaryKernel kind,
+                                              const TargetRegisters &target) {
   auto qType = cast<RankedTensorType>(q.getType());
   auto packedType = cast<RankedTensorType>(packed.getType());
   int64_t tokens = qType.getDimSize(0);
@@ -357,40 +497,49 @@ Value mlir::bitnet::buildVectorTernaryProduct(OpBuilder &b, Location loc,
     dynamic.push_back(tensor::DimOp::create(b, loc, q, 0));
   Value init = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{tokens, n},
                                        i32, dynamic);
-  // Loops (output, token): one packed row serves every token while it is in
-  // L1, so prefill reads the weights once rather than once per token.
-  AffineMap out = AffineMap::get(
-      2, 0, {getAffineDimExpr(1, ctx), getAffineDimExpr(0, ctx)}, ctx);
-  AffineMap perToken = AffineMap::get(2, 0, {getAffineDimExpr(1, ctx)}, ctx);
-  SmallVector<Value> inputs;
-  SmallVector<AffineMap> maps;
-  if (sums) {
-    inputs.push_back(sums);
-    maps.push_back(perToken);
-  }
-  maps.push_back(out);
-  auto product = linalg::GenericOp::create(
-             b, loc, init.getType(), inputs, ValueRange{init}, maps,
-             ArrayRef{utils::IteratorType::parallel,
-                      utils::IteratorType::parallel},
-             [&](OpBuilder &nb, Location nl, ValueRange args) {
-               Value row = linalg::IndexOp::create(nb, nl, 0);
-               Value t = linalg::IndexOp::create(nb, nl, 1);
-               Value sum = arith::ConstantOp::create(nb, nl,
-                                                     nb.getI32IntegerAttr(0));
-               if (chunks) {
-                 sum = vectorRowSum(nb, nl, packed, xPerm, row, t, chunks,
-                                    kind);
-                 if (sums)
-                   sum = arith::SubIOp::create(nb, nl, sum, args[0]);
-               }
-               if (chunks * kChunkBytes < bytesPerRow)
-                 sum = scalarTailSum(nb, nl, packed, q, row, t,
-                                     chunks * kChunkBytes, bytesPerRow, sum);
-               linalg::YieldOp::create(nb, nl, sum);
-             });
-  // Outputs (and tokens) are independent: the back end may run them on
-  // threads.
-  product->setAttr(kParallelKernelAttrName, b.getUnitAttr());
-  return product.getResult(0);
+  // (row, token) sum: the vector chunks, the dot kernel's correction, and
+  // the scalar tail of the bytes past the last whole chunk.
+  auto finish = [&](OpBuilder &nb, Location nl, Value sum, Value row,
+                    Value t) {
+    if (chunks && sums)
+      sum = arith::SubIOp::create(
+          nb, nl, sum, tensor::ExtractOp::create(nb, nl, sums, ValueRange{t}));
+    if (chunks * kChunkBytes < bytesPerRow)
+      sum = scalarTailSum(nb, nl, packed, q, row, t, chunks * kChunkBytes,
+                          bytesPerRow, sum);
+    return sum;
+  };
+  RegisterTile tile = ternaryTile(target, kind, bytesPerRow);
+  auto tiled = [&](OpBuilder &nb, Location nl) {
+    return buildTiledProduct(
+        nb, nl, init,
+        ShapedType::isDynamic(tokens)
+            ? Value(tensor::DimOp::create(nb, nl, q, 0))
+            : index(nb, nl, tokens),
+        tile,
+        [&](OpBuilder &ib, Location il, ArrayRef<Value> ns,
+            ArrayRef<Value> ts) {
+          SmallVector<Value> out =
+              chunks ? tileVectorSums(ib, il, packed, xPerm, ns, ts, chunks,
+                                      kind)
+                     : SmallVector<Value>(
+                           ns.size() * ts.size(),
+                           arith::ConstantOp::create(ib, il,
+                                                     ib.getI32IntegerAttr(0)));
+          for (auto [i, row] : llvm::enumerate(ns))
+            for (auto [j, t] : llvm::enumerate(ts)) {
+              Value &sum = out[i * ts.size() + j];
+              sum = finish(ib, il, sum, row, t);
+            }
+          return out;
+        });
+  };
+  return selectByTokenCount(
+      b, loc, q, tile.tokens,
+      [&](OpBuilder &nb, Location nl) {
+        return perTokenProduct(nb, nl, packed, xPerm, init, chunks, kind,
+                               finish);
+      },
+      tiled);
 }
+

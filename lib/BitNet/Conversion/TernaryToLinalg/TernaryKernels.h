@@ -24,6 +24,8 @@
 #ifndef BITNET_LIB_CONVERSION_TERNARYTOLINALG_TERNARYKERNELS_H
 #define BITNET_LIB_CONVERSION_TERNARYTOLINALG_TERNARYKERNELS_H
 
+#include "BitNet/Conversion/RegisterTiles.h"
+
 #include "mlir/IR/Builders.h"
 
 namespace mlir::bitnet {
@@ -42,9 +44,13 @@ enum class TernaryKernel {
 };
 
 /// [T, N] int32 sums of `q` ([T, Kp * 4] int8, padded with zeros) against
-/// `packed` ([N, Kp] bytes) with the SIMD kernel `kind` (not Loops).
+/// `packed` ([N, Kp] bytes) with the SIMD kernel `kind` (not Loops): one
+/// (row, token) sum per generic element below a tile's worth of tokens,
+/// tiles of rows x tokens for `target`'s registers from there on, each
+/// decoded chunk serving all the tile's tokens.
 Value buildVectorTernaryProduct(OpBuilder &b, Location loc, Value q,
-                                Value packed, TernaryKernel kind);
+                                Value packed, TernaryKernel kind,
+                                const TargetRegisters &target);
 
 } // namespace mlir::bitnet
 

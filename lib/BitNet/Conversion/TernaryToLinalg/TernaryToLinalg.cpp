@@ -233,7 +233,8 @@ FailureOr<Value> ternaryProduct(OpBuilder &b, Location loc, Operation *op,
   }
   // Groups split rows into sums of their own: those stay on loops.
   if (kernel != TernaryKernel::Loops && !weights.isPerGroup())
-    return buildVectorTernaryProduct(b, loc, q, packed, kernel);
+    return buildVectorTernaryProduct(b, loc, q, packed, kernel,
+                                     TargetRegisters::of(op));
   SmallVector<OpFoldResult> qSizes = {tensor::getMixedSize(b, loc, q, 0),
                                       b.getIndexAttr(groups),
                                       b.getIndexAttr(bytesPerGroup),

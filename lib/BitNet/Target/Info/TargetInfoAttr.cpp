@@ -23,6 +23,7 @@ DictionaryAttr TargetInfo::toAttr(MLIRContext *context) const {
       b.getNamedAttr("cpu", b.getStringAttr(cpu)),
       b.getNamedAttr("features", b.getStringAttr(features)),
       b.getNamedAttr("vector_bits", b.getI64IntegerAttr(vectorBits)),
+      b.getNamedAttr("vector_registers", b.getI64IntegerAttr(vectorRegisters)),
       b.getNamedAttr("int8_dot", b.getStringAttr(int8Dot)),
       b.getNamedAttr("l1_bytes", b.getI64IntegerAttr(l1Bytes)),
       b.getNamedAttr("l2_bytes", b.getI64IntegerAttr(l2Bytes)),
@@ -54,6 +55,17 @@ FailureOr<TargetInfo> TargetInfo::fromAttr(Location loc, DictionaryAttr attr) {
                           << ": it needs backend, triple, cpu, features, "
                              "int8_dot (strings), vector_bits, l1_bytes, "
                              "l2_bytes and l3_bytes (non-negative integers)";
+  // Attributes written before the field existed: the register count the
+  // architecture's vector width implies.
+  info.vectorRegisters =
+      info.vectorBits == 512 || StringRef(info.triple).starts_with("aarch64")
+          ? 32
+          : 16;
+  if (attr.get("vector_registers") &&
+      !num("vector_registers", info.vectorRegisters))
+    return emitError(loc) << "malformed '" << kTargetAttrName
+                          << "': vector_registers must be a non-negative "
+                             "integer";
   info.threads = "openmp";
   if (attr.get("threads") && !str("threads", info.threads))
     return emitError(loc) << "malformed '" << kTargetAttrName
