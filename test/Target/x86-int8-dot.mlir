@@ -96,6 +96,50 @@ module attributes {bitnet.target = {backend = "llvm-cpu", cpu = "znver3", featur
 
 // -----
 
+// AVX2's pair form (the tiled dot kernel's chunk: two byte products per i16
+// lane) is vpmaddubsw alone per half, added in i16: no vpmaddwd.
+// CHECK-LABEL: func.func @avx2_pairs
+// CHECK-SAME: (%[[ACC:.*]]: vector<32xi16>, %{{.*}}: vector<64xi8>, %{{.*}}: vector<64xi8>)
+// CHECK: %[[A0:.*]] = vector.extract_strided_slice %[[ACC]] {offsets = [0], sizes = [16], strides = [1]}
+// CHECK: %[[P0:.*]] = llvm.call_intrinsic "llvm.x86.avx2.pmadd.ub.sw"(%{{.*}}, %{{.*}}) : (vector<32xi8>, vector<32xi8>) -> vector<16xi16>
+// CHECK: arith.addi %[[A0]], %[[P0]] : vector<16xi16>
+// CHECK: llvm.call_intrinsic "llvm.x86.avx2.pmadd.ub.sw"
+// CHECK-NOT: pmadd.wd
+// CHECK-NOT: vector.multi_reduction
+module attributes {bitnet.target = {backend = "llvm-cpu", cpu = "znver3", features = "", int8_dot = "avx2", l1_bytes = 32768 : i64, l2_bytes = 1048576 : i64, l3_bytes = 33554432 : i64, threads = "openmp", triple = "x86_64-linux-gnu", vector_bits = 256 : i64}} {
+  func.func @avx2_pairs(%acc: vector<32xi16>, %bytes: vector<64xi8>, %x: vector<64xi8>) -> vector<32xi16> {
+    %mask = arith.constant dense<3> : vector<64xi8>
+    %f = arith.andi %bytes, %mask : vector<64xi8>
+    %u = arith.extui %f : vector<64xi8> to vector<64xi16>
+    %s = arith.extsi %x : vector<64xi8> to vector<64xi16>
+    %p = arith.muli %u, %s : vector<64xi16>
+    %g = vector.shape_cast %p : vector<64xi16> to vector<32x2xi16>
+    %r = vector.multi_reduction <add>, %g, %acc [1] : vector<32x2xi16> to vector<32xi16>
+    return %r : vector<32xi16>
+  }
+}
+
+// -----
+
+// Pairs on a VNNI target are not the kernel's form there: left to LLVM.
+// CHECK-LABEL: func.func @vnni_pairs
+// CHECK-NOT: llvm.call_intrinsic
+// CHECK: vector.multi_reduction <add>
+module attributes {bitnet.target = {backend = "llvm-cpu", cpu = "sapphirerapids", features = "", int8_dot = "avx512-vnni", l1_bytes = 32768 : i64, l2_bytes = 1048576 : i64, l3_bytes = 33554432 : i64, threads = "openmp", triple = "x86_64-linux-gnu", vector_bits = 512 : i64}} {
+  func.func @vnni_pairs(%acc: vector<32xi16>, %bytes: vector<64xi8>, %x: vector<64xi8>) -> vector<32xi16> {
+    %mask = arith.constant dense<3> : vector<64xi8>
+    %f = arith.andi %bytes, %mask : vector<64xi8>
+    %u = arith.extui %f : vector<64xi8> to vector<64xi16>
+    %s = arith.extsi %x : vector<64xi8> to vector<64xi16>
+    %p = arith.muli %u, %s : vector<64xi16>
+    %g = vector.shape_cast %p : vector<64xi16> to vector<32x2xi16>
+    %r = vector.multi_reduction <add>, %g, %acc [1] : vector<32x2xi16> to vector<32xi16>
+    return %r : vector<32xi16>
+  }
+}
+
+// -----
+
 // AVX2 with unsigned bytes up to 255: vpmaddubsw could saturate, so the
 // reduction stays for LLVM.
 // CHECK-LABEL: func.func @avx2_wide

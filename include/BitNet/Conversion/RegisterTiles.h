@@ -31,11 +31,15 @@ struct RegisterTile {
 
 /// The tile for sums that take `accRegisters` vector registers each, rows
 /// whose decoded chunk takes `rowRegisters` and tokens whose chunk takes
-/// `tokenRegisters`: up to six tokens, then as many rows as the registers
-/// leave (one spare). Rows of `rowBytes` fill half of L2 per panel.
+/// `tokenRegisters`: up to `maxTokens` tokens, then as many rows as the
+/// registers leave (one spare). Rows of `rowBytes` fill half of L2 per
+/// panel. Beyond six tokens a decoded weight is reused enough; more would
+/// only raise the token count below which decode's per-token kernel runs.
+constexpr int64_t kPrefillTileTokens = 6;
 RegisterTile chooseRegisterTile(const TargetRegisters &target,
                                 int64_t accRegisters, int64_t rowRegisters,
-                                int64_t tokenRegisters, int64_t rowBytes);
+                                int64_t tokenRegisters, int64_t rowBytes,
+                                int64_t maxTokens = kPrefillTileTokens);
 
 /// The sums of one tile, sums[i * tile.tokens + j] for row rows[i] and token
 /// tokens[j], built at the builder's insertion point.

@@ -101,3 +101,32 @@ module attributes {bitnet.target = {backend = "llvm-cpu", cpu = "cascadelake", f
     return %acc : tensor<?x2xi32>
   }
 }
+
+// -----
+
+// AVX2 (int8_dot = "avx2"): in tiles, each chunk sums pairs of byte
+// products in i16 lanes (vpmaddubsw's shape, no vpmaddwd), 63 chunks at
+// most before the lanes are widened into i32; a lone (row, token) sum
+// keeps the quads, with the token-sum correction either way.
+// CHECK-LABEL: func.func @avx2_pairs
+// CHECK: scf.forall
+// CHECK: scf.for {{.*}} -> (vector<32xi32>, vector<32xi32>, vector<32xi32>, vector<32xi32>, vector<32xi32>)
+// CHECK: %[[TO:.*]] = arith.minsi
+// CHECK: scf.for %{{.*}} = %{{.*}} to %[[TO]] {{.*}} -> (vector<32xi16>, vector<32xi16>, vector<32xi16>, vector<32xi16>, vector<32xi16>)
+// CHECK: arith.muli {{.*}} : vector<64xi16>
+// CHECK: vector.shape_cast {{.*}} : vector<64xi16> to vector<32x2xi16>
+// CHECK: vector.multi_reduction <add>, {{.*}} [1] : vector<32x2xi16> to vector<32xi16>
+// CHECK: arith.extsi {{.*}} : vector<32xi16> to vector<32xi32>
+// CHECK: } else {
+// CHECK: linalg.generic
+// CHECK: vector.multi_reduction <add>, {{.*}} [1] : vector<16x4xi32> to vector<16xi32>
+// CHECK-NOT: vector<32x2xi16>
+// CHECK: return
+module attributes {bitnet.target = {backend = "llvm-cpu", cpu = "znver3", features = "", int8_dot = "avx2", l1_bytes = 32768 : i64, l2_bytes = 524288 : i64, l3_bytes = 33554432 : i64, threads = "openmp", triple = "x86_64-linux-gnu", vector_bits = 256 : i64}} {
+  func.func @avx2_pairs(%x: tensor<?x80xi8>) -> tensor<?x3xi32> {
+    %w = ternary.constant dense<1> : tensor<3x80xi8>,
+           scale dense<1.0> : tensor<f32> -> !ternary.weights<3x80xf32>
+    %acc = ternary.matmul %x, %w : tensor<?x80xi8>, !ternary.weights<3x80xf32> -> tensor<?x3xi32>
+    return %acc : tensor<?x3xi32>
+  }
+}

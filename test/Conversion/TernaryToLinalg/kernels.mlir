@@ -6,9 +6,11 @@
 // RUN: bitnet-opt %s -convert-ternary-to-linalg | FileCheck %s --check-prefix=ADDSUB
 // RUN: not bitnet-opt %s -convert-ternary-to-linalg=kernel=fast 2>&1 | FileCheck %s --check-prefix=BAD
 
-// The activations are permuted once per token, then each (output, token)
-// sums its row, outputs outermost so that a row serves all tokens: 64 fields decoded from 16 bytes select +x, -x or nothing in
-// i16 lanes, widened into i32 per block; the tail bytes go one by one.
+// The activations are permuted once per token. Below a tile's worth of
+// tokens (the else branch of the run-time test) each (output, token) sums
+// its row, outputs outermost so that a row serves all tokens: 64 fields
+// decoded from 16 bytes select +x, -x or nothing in i16 lanes, widened into
+// i32 per block; the tail bytes go one by one.
 // ADDSUB-LABEL: func.func @product
 // ADDSUB-SAME: (%[[X:.*]]: tensor<?x80xi8>)
 // ADDSUB: %[[PERM:.*]] = linalg.transpose ins(%{{.*}} : tensor<?x1x16x4xi8>) {{.*}} permutation = [0, 1, 3, 2]
@@ -18,9 +20,9 @@
 // ADDSUB: scf.for
 // ADDSUB: scf.for {{.*}} -> (vector<64xi16>)
 // ADDSUB: %[[B:.*]] = vector.transfer_read %{{.*}}[%[[N]], %{{.*}}], %{{.*}} {in_bounds = [true]} : tensor<3x20xi8>, vector<16xi8>
-// ADDSUB: vector.transfer_read %{{.*}}[%[[T]], %{{.*}}], %{{.*}} {in_bounds = [true]} : tensor<?x64xi8>, vector<64xi8>
 // ADDSUB: vector.shuffle %[[B]], %[[B]]
 // ADDSUB: arith.shrui {{.*}} : vector<32xi16>
+// ADDSUB: vector.transfer_read %{{.*}}[%[[T]], %{{.*}}], %{{.*}} {in_bounds = [true]} : tensor<?x64xi8>, vector<64xi8>
 // ADDSUB: arith.cmpi eq, {{.*}} : vector<64xi8>
 // ADDSUB: arith.select {{.*}} vector<64xi16>
 // ADDSUB: arith.extsi {{.*}} : vector<64xi16> to vector<64xi32>

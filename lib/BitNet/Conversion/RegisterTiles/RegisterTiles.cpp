@@ -54,15 +54,13 @@ RegisterTile mlir::bitnet::chooseRegisterTile(const TargetRegisters &target,
                                               int64_t accRegisters,
                                               int64_t rowRegisters,
                                               int64_t tokenRegisters,
-                                              int64_t rowBytes) {
-  // Beyond six tokens a decoded weight is reused enough; more would only
-  // raise the token count below which decode's per-token kernel runs.
-  constexpr int64_t kMaxTokens = 6;
+                                              int64_t rowBytes,
+                                              int64_t maxTokens) {
   int64_t free = target.registers - tokenRegisters - 1;
   RegisterTile tile;
   tile.tokens = std::clamp<int64_t>((free - rowRegisters) /
                                         std::max<int64_t>(accRegisters, 1),
-                                    1, kMaxTokens);
+                                    1, maxTokens);
   tile.rows = std::max<int64_t>(
       1, free / (tile.tokens * accRegisters + rowRegisters));
   int64_t panel =
@@ -94,10 +92,9 @@ Value mlir::bitnet::buildTiledProduct(OpBuilder &b, Location loc, Value init,
             nb, nl,
             arith::MulIOp::create(nb, nl, p, index(nb, nl, tilesPerPanel)), r);
         // Past the last row the tile is empty; its offset stays in range.
-        Value n0 = arith::MinUIOp::create(
-            nb, nl,
-            arith::MulIOp::create(nb, nl, rowTile, index(nb, nl, tile.rows)),
-            index(nb, nl, n));
+        Value first =
+            arith::MulIOp::create(nb, nl, rowTile, index(nb, nl, tile.rows));
+        Value n0 = arith::MinUIOp::create(nb, nl, first, index(nb, nl, n));
         Value t0 = arith::MulIOp::create(nb, nl, tt, index(nb, nl, tile.tokens));
         Value validRows = arith::MinUIOp::create(
             nb, nl, index(nb, nl, tile.rows),
@@ -111,9 +108,11 @@ Value mlir::bitnet::buildTiledProduct(OpBuilder &b, Location loc, Value init,
         // recompute in the loop once the accumulators take the registers.
         Value lastRow = index(nb, nl, n - 1);
         Value lastToken = arith::SubIOp::create(nb, nl, tokens, index(nb, nl, 1));
+        // A whole tile's rows start at `first` itself: LLVM re-materializes
+        // the min of n0 inside the loop when registers run short.
         auto sumsFor = [&](OpBuilder &ib, Location il, bool clamp) {
           return sums(ib, il,
-                      tileIndices(ib, il, n0, tile.rows,
+                      tileIndices(ib, il, clamp ? n0 : first, tile.rows,
                                   clamp ? lastRow : Value()),
                       tileIndices(ib, il, t0, tile.tokens,
                                   clamp ? lastToken : Value()));

@@ -37,6 +37,11 @@ enum class TernaryKernel {
   /// Unsigned fields (trit + 1) in groups of four, corrected by the
   /// token's sum: the form x86 back ends turn into vpdpbusd or vpmaddubsw.
   Dot,
+  /// Dot for AVX2: pairs of fields times activations summed in i16 lanes
+  /// (vpmaddubsw alone), widened to i32 every 63 chunks rather than by a
+  /// vpmaddwd each chunk. convert-ternary-to-linalg picks it for dot where
+  /// the module's target has int8_dot = "avx2".
+  PairDot,
   /// The signed trits times the activations, one reduction per chunk: the
   /// form LLVM selects as AArch64's sdot. convert-ternary-to-linalg picks it
   /// for dot where the module's target has int8_dot = "dotprod".

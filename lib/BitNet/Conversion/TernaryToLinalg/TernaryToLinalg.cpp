@@ -527,7 +527,9 @@ FailureOr<TernaryKernel> chooseKernel(Operation *root, StringRef name) {
   }
   if (name == "auto" && int8Dot.empty())
     return TernaryKernel::AddSub;
-  return int8Dot == "dotprod" ? TernaryKernel::SignedDot : TernaryKernel::Dot;
+  return int8Dot == "dotprod" ? TernaryKernel::SignedDot
+         : int8Dot == "avx2"  ? TernaryKernel::PairDot
+                              : TernaryKernel::Dot;
 }
 
 struct ConvertTernaryToLinalgPass

@@ -2,7 +2,8 @@
 //
 // bitnet-x86-int8-dot: the dot kernel's target-independent chunk (a
 // multi_reduction of byte products in groups of four) becomes vpdpbusd or
-// vpmaddubsw + vpmaddwd, as the module's target has them. The shared kernel
+// vpmaddubsw + vpmaddwd, as the module's target has them; AVX2's pair form
+// (groups of two in i16 lanes) becomes vpmaddubsw alone. The shared kernel
 // stays the same for every target; only this tail knows x86.
 //
 //===----------------------------------------------------------------------===//
@@ -26,11 +27,14 @@ using namespace mlir::bitnet;
 
 namespace {
 
-/// acc[g] + sum over j < 4 of unsignedBytes[4g + j] * signedBytes[4g + j].
+/// acc[g] + sum over j < 4 of unsignedBytes[4g + j] * signedBytes[4g + j]
+/// in i32 lanes, or, for `pairs`, over j < 2 in i16 lanes (the AVX2 dot
+/// kernel's form, vpmaddubsw alone).
 struct GroupedDot {
   Value acc;
-  /// Both vector<4G x i8>.
+  /// Both vector<4G x i8> (vector<2G x i8> for pairs).
   Value unsignedBytes, signedBytes;
+  bool pairs = false;
 };
 
 /// The bytes `v` was extended from by an `Ext` op, or null.
@@ -45,9 +49,12 @@ template <typename Ext> Value extendedBytes(Value v) {
 FailureOr<GroupedDot> matchGroupedDot(vector::MultiDimReductionOp op) {
   auto source = dyn_cast<VectorType>(op.getSource().getType());
   if (op.getKind() != vector::CombiningKind::ADD || !source ||
-      source.getRank() != 2 || source.getDimSize(1) != 4 ||
-      !source.getElementType().isInteger(32) ||
-      op.getReductionDims() != ArrayRef<int64_t>{1} || source.isScalable())
+      source.getRank() != 2 || op.getReductionDims() != ArrayRef<int64_t>{1} ||
+      source.isScalable())
+    return failure();
+  bool quads = source.getDimSize(1) == 4 && source.getElementType().isInteger(32);
+  bool pairs = source.getDimSize(1) == 2 && source.getElementType().isInteger(16);
+  if (!quads && !pairs)
     return failure();
   auto cast = op.getSource().getDefiningOp<vector::ShapeCastOp>();
   auto mul = cast ? cast.getSource().getDefiningOp<arith::MulIOp>() : nullptr;
@@ -58,7 +65,7 @@ FailureOr<GroupedDot> matchGroupedDot(vector::MultiDimReductionOp op) {
     Value ub = extendedBytes<arith::ExtUIOp>(u);
     Value sb = extendedBytes<arith::ExtSIOp>(s);
     if (ub && sb)
-      return GroupedDot{op.getAcc(), ub, sb};
+      return GroupedDot{op.getAcc(), ub, sb, pairs};
   }
   return failure();
 }
@@ -82,8 +89,13 @@ bool bytesBelow128(Value v) {
 /// The instruction sequence for one group of `lanes` i32 lanes.
 enum class X86Dot { VNNI512, VNNI256, AVX2 };
 
-/// The i32 lanes one instruction sequence of `kind` fills.
-int64_t lanesOf(X86Dot kind) { return kind == X86Dot::VNNI512 ? 16 : 8; }
+/// The accumulator lanes one instruction sequence of `kind` fills: i32
+/// lanes, or i16 ones for pairs.
+int64_t lanesOf(X86Dot kind, bool pairs) {
+  if (pairs)
+    return 16;
+  return kind == X86Dot::VNNI512 ? 16 : 8;
+}
 
 Value call(OpBuilder &b, Location loc, Type result, StringRef name,
            ValueRange args) {
@@ -96,18 +108,25 @@ Value call(OpBuilder &b, Location loc, Type result, StringRef name,
 /// acc) as one instruction sequence of `kind`. (LLVM 22's vpdpbusd takes
 /// its bytes as bytes, not as words.)
 Value emitDot(OpBuilder &b, Location loc, X86Dot kind, Value acc, Value u,
-              Value s) {
+              Value s, bool pairs) {
   Type accType = acc.getType();
+  // i16 pair sums, added as they are: no lane can saturate (the kernel
+  // widens them before it could).
+  if (pairs)
+    return arith::AddIOp::create(
+        b, loc, acc,
+        call(b, loc, accType, "llvm.x86.avx2.pmadd.ub.sw", {u, s}));
   if (kind == X86Dot::VNNI512)
     return call(b, loc, accType, "llvm.x86.avx512.vpdpbusd.512", {acc, u, s});
   if (kind == X86Dot::VNNI256)
     return call(b, loc, accType, "llvm.x86.avx512.vpdpbusd.256", {acc, u, s});
   // Pairs of byte products into i16, pairs of those into i32.
   auto i16x16 = VectorType::get({16}, b.getI16Type());
-  Value pairs = call(b, loc, i16x16, "llvm.x86.avx2.pmadd.ub.sw", {u, s});
+  Value pairSums = call(b, loc, i16x16, "llvm.x86.avx2.pmadd.ub.sw", {u, s});
   Value ones = arith::ConstantOp::create(
       b, loc, DenseElementsAttr::get(i16x16, b.getI16IntegerAttr(1)));
-  Value quads = call(b, loc, accType, "llvm.x86.avx2.pmadd.wd", {pairs, ones});
+  Value quads =
+      call(b, loc, accType, "llvm.x86.avx2.pmadd.wd", {pairSums, ones});
   return arith::AddIOp::create(b, loc, acc, quads);
 }
 
@@ -118,15 +137,16 @@ void rewrite(IRRewriter &rewriter, vector::MultiDimReductionOp op,
   rewriter.setInsertionPoint(op);
   auto accType = cast<VectorType>(dot.acc.getType());
   int64_t groups = accType.getDimSize(0);
-  int64_t lanes = lanesOf(kind);
+  int64_t lanes = lanesOf(kind, dot.pairs);
+  int64_t width = dot.pairs ? 2 : 4;
   Value result = dot.acc;
   for (int64_t g = 0; g < groups; g += lanes) {
     auto bytes = [&](Value v) -> Value {
       if (lanes == groups)
         return v;
       return vector::ExtractStridedSliceOp::create(
-          rewriter, loc, v, ArrayRef<int64_t>{4 * g},
-          ArrayRef<int64_t>{4 * lanes}, ArrayRef<int64_t>{1});
+          rewriter, loc, v, ArrayRef<int64_t>{width * g},
+          ArrayRef<int64_t>{width * lanes}, ArrayRef<int64_t>{1});
     };
     Value acc = lanes == groups
                     ? dot.acc
@@ -134,7 +154,7 @@ void rewrite(IRRewriter &rewriter, vector::MultiDimReductionOp op,
                           rewriter, loc, dot.acc, ArrayRef<int64_t>{g},
                           ArrayRef<int64_t>{lanes}, ArrayRef<int64_t>{1});
     Value part = emitDot(rewriter, loc, kind, acc, bytes(dot.unsignedBytes),
-                         bytes(dot.signedBytes));
+                         bytes(dot.signedBytes), dot.pairs);
     result = lanes == groups ? part
                              : vector::InsertStridedSliceOp::create(
                                    rewriter, loc, part, result,
@@ -163,14 +183,17 @@ struct X86Int8DotPass
       kind = X86Dot::AVX2;
     if (!kind)
       return;
-    int64_t lanes = lanesOf(*kind);
     IRRewriter rewriter(&getContext());
     SmallVector<vector::MultiDimReductionOp> reductions;
     module.walk([&](vector::MultiDimReductionOp op) { reductions.push_back(op); });
     for (vector::MultiDimReductionOp op : reductions) {
       FailureOr<GroupedDot> dot = matchGroupedDot(op);
-      if (failed(dot) ||
-          cast<VectorType>(dot->acc.getType()).getDimSize(0) % lanes != 0)
+      if (failed(dot) || cast<VectorType>(dot->acc.getType()).getDimSize(0) %
+                                 lanesOf(*kind, dot->pairs) !=
+                             0)
+        continue;
+      // Pair sums are the AVX2 kernel's; VNNI targets get quads.
+      if (dot->pairs && *kind != X86Dot::AVX2)
         continue;
       if (*kind == X86Dot::AVX2 && !bytesBelow128(dot->unsignedBytes))
         continue;
