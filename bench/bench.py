@@ -24,7 +24,7 @@ import report  # noqa: E402
 import roofline  # noqa: E402
 from bitnet.config import get_config  # noqa: E402  (models.py put python/ on the path)
 
-FULL_MODELS = ("bytelm", "bitnet-100m", "bitnet-700m")
+FULL_MODELS = ("bytelm", "bitnet-100m", "untuned-1000", "bitnet-700m")
 
 
 def cpu_name() -> str:

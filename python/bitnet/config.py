@@ -62,6 +62,12 @@ CONFIGS = {
                                 num_layers=24, num_heads=16, num_kv_heads=16,
                                 rope_theta=10000.0, rms_eps=1e-5,
                                 tie_embeddings=True, max_position=1024),
+    # A shape no kernel was tuned for (hidden 1000, FFN 2700, head dim 100): the
+    # benchmark's check that speed does not depend on power-of-two sizes.
+    "untuned-1000": BitNetConfig(vocab_size=32000, hidden_size=1000, intermediate_size=2700,
+                                 num_layers=6, num_heads=10, num_kv_heads=5,
+                                 rope_theta=10000.0, rms_eps=1e-5,
+                                 tie_embeddings=True, max_position=1024),
     # Shapes of the released microsoft/bitnet-b1.58-2B-4T (for memory tests only:
     # ~2.4e9 parameters, do not instantiate in unit tests).
     "bitnet-2b4t": BitNetConfig(vocab_size=128256, hidden_size=2560, intermediate_size=6912,
