@@ -46,8 +46,9 @@ RegisterTile chooseRegisterTile(const TargetRegisters &target,
 using TileSumsBuilder = function_ref<SmallVector<Value>(
     OpBuilder &, Location, ArrayRef<Value> rows, ArrayRef<Value> tokens)>;
 
-/// out[t, n] = the sum for (n, t) over `init` ([T, N], T = `tokens`), as an
-/// scf.forall over (panel, token tile, row tile) marked `bitnet.parallel`.
+/// out[t, n] = the sum for (n, t) over `init` ([T, N], T = `tokens`, N
+/// static), as an scf.forall over (panel, token tile, row tile), which
+/// bitnet-parallelize-kernels runs on threads.
 /// Edge tiles sum clamped rows and tokens and write only what is in range,
 /// so any T >= 1 and N are correct; whole tiles index without clamps.
 Value buildTiledProduct(OpBuilder &b, Location loc, Value init, Value tokens,

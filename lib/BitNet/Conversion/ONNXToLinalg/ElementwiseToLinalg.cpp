@@ -131,13 +131,16 @@ Value buildScalar(OpBuilder &b, Location loc, Operation *op, ValueRange args,
     DenseElementsAttr constant;
     if (matchPattern(op->getOperand(1), m_Constant(&constant)) &&
         constant.isSplat()) {
-      APFloat e = isa<IntegerType>(constant.getElementType())
-                      ? APFloat(double(constant.getSplatValue<APInt>()
-                                           .getSExtValue()))
-                      : constant.getSplatValue<APFloat>();
-      if (e.isExactlyValue(1.0))
+      Type et = constant.getElementType();
+      std::optional<double> e;
+      if (et.isSignlessInteger() && et.getIntOrFloatBitWidth() > 1)
+        e = double(constant.getSplatValue<APInt>().getSExtValue());
+      else if (isa<FloatType>(et) &&
+               constant.getSplatValue<APFloat>().isInteger())
+        e = constant.getSplatValue<APFloat>().convertToDouble();
+      if (e == 1.0)
         return args[0];
-      if (e.isExactlyValue(2.0))
+      if (e == 2.0)
         return arith::MulFOp::create(b, loc, args[0], args[0]);
     }
     Value exponent = args[1];

@@ -3,8 +3,10 @@
 // The float layers left after BitLinear recognition whose weights are known
 // (the head above all, a GEMV over the vocabulary at decode) read their
 // weights as rows: y[t, n] = dot(x[t, :], W[n, :]) with W = B^T (VectorDot.h),
-// each output computed by one (parallel) linalg element. Rows are
-// contiguous, so the weights stream from memory in order. Where B is the
+// each output computed by one (parallel) linalg element below a tile's
+// worth of tokens, in register tiles of rows x tokens from there on
+// (BlockedDot.h). Rows are contiguous, so the weights stream from memory in
+// order. Where B is the
 // transpose of a constant (a tied head over the embedding table), W is that
 // constant itself, read in place; otherwise B is transposed once here.
 //

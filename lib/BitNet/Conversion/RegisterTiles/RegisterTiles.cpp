@@ -1,7 +1,6 @@
 //===- RegisterTiles.cpp - products of weight rows by token tiles ---------===//
 
 #include "BitNet/Conversion/RegisterTiles.h"
-#include "BitNet/Support/KernelAttributes.h"
 #include "BitNet/Target/TargetInfo.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -74,9 +73,15 @@ Value mlir::bitnet::buildTiledProduct(OpBuilder &b, Location loc, Value init,
                                       TileSumsBuilder sums) {
   auto outType = cast<RankedTensorType>(init.getType());
   int64_t n = outType.getDimSize(1);
+  assert(!ShapedType::isDynamic(n) && "weight rows are static");
+  if (n == 0)
+    return init;
+  // Panels of equal size: a row tile past the last row would still sum a
+  // whole (clamped) tile only for the write to mask it off.
   int64_t rowTiles = (n + tile.rows - 1) / tile.rows;
-  int64_t tilesPerPanel = std::min(rowTiles, tile.panelRows / tile.rows);
-  int64_t panels = (rowTiles + tilesPerPanel - 1) / tilesPerPanel;
+  int64_t maxTilesPerPanel = std::max<int64_t>(1, tile.panelRows / tile.rows);
+  int64_t panels = (rowTiles + maxTilesPerPanel - 1) / maxTilesPerPanel;
+  int64_t tilesPerPanel = (rowTiles + panels - 1) / panels;
   Value tokenTiles =
       arith::CeilDivUIOp::create(b, loc, tokens, index(b, loc, tile.tokens));
   SmallVector<OpFoldResult> upper = {b.getIndexAttr(panels), tokenTiles,
@@ -91,7 +96,8 @@ Value mlir::bitnet::buildTiledProduct(OpBuilder &b, Location loc, Value init,
         Value rowTile = arith::AddIOp::create(
             nb, nl,
             arith::MulIOp::create(nb, nl, p, index(nb, nl, tilesPerPanel)), r);
-        // Past the last row the tile is empty; its offset stays in range.
+        // At most panels - 1 row tiles lie past the last row: they write
+        // nothing, and their offset stays in range.
         Value first =
             arith::MulIOp::create(nb, nl, rowTile, index(nb, nl, tile.rows));
         Value n0 = arith::MinUIOp::create(nb, nl, first, index(nb, nl, n));
@@ -162,7 +168,6 @@ Value mlir::bitnet::buildTiledProduct(OpBuilder &b, Location loc, Value init,
         tensor::ParallelInsertSliceOp::create(nb, nl, slice, out, offsets,
                                               sizes, strides);
       });
-  forall->setAttr(kParallelKernelAttrName, b.getUnitAttr());
   return forall.getResult(0);
 }
 

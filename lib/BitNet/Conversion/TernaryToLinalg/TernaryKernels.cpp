@@ -17,7 +17,7 @@ using namespace mlir::bitnet;
 
 namespace {
 
-constexpr int64_t kChunkBytes = 16;
+constexpr int64_t kChunkBytes = kTernaryChunkBytes;
 constexpr int64_t kChunkTrits = kChunkBytes * kTritsPerByte;
 /// Chunks an i16 lane can sum: each adds at most |-128|.
 constexpr int64_t kChunksPerI16Block = 128;
@@ -434,7 +434,7 @@ RegisterTile ternaryTile(const TargetRegisters &target, TernaryKernel kind,
   };
   int64_t chunkRegs = regs(kChunkTrits * 8);
   int64_t accRegs = kind == TernaryKernel::Dot       ? regs(16 * 32)
-                    : kind == TernaryKernel::PairDot ? regs(kChunkTrits * 8)
+                    : kind == TernaryKernel::PairDot ? regs(kChunkTrits / 2 * 16)
                     : kind == TernaryKernel::AddSub  ? regs(kChunkTrits * 16)
                                                      : 1;
   return chooseRegisterTile(target, accRegs, chunkRegs, chunkRegs,
@@ -445,13 +445,14 @@ RegisterTile ternaryTile(const TargetRegisters &target, TernaryKernel kind,
 using FinishSum =
     function_ref<Value(OpBuilder &, Location, Value sum, Value row, Value t)>;
 
-/// One linalg.generic element per (row, token): decode's GEMV.
+/// One linalg.generic element per (row, token): decode's GEMV, below a
+/// tile's worth of tokens.
 Value perTokenProduct(OpBuilder &b, Location loc, Value packed, Value xPerm,
                       Value init, int64_t chunks, TernaryKernel kind,
                       FinishSum finish) {
   MLIRContext *ctx = b.getContext();
-  // Loops (output, token): one packed row serves every token while it is in
-  // L1, so prefill reads the weights once rather than once per token.
+  // Loops (output, token): one packed row serves the few tokens while it
+  // is in L1.
   AffineMap out = AffineMap::get(
       2, 0, {getAffineDimExpr(1, ctx), getAffineDimExpr(0, ctx)}, ctx);
   auto product = linalg::GenericOp::create(

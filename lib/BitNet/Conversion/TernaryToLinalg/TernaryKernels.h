@@ -1,9 +1,11 @@
 //===- TernaryKernels.h - SIMD kernels of the ternary product ---*- C++ -*-===//
 //
-// The int32 sums of int8 activations against packed trits, as vector code.
-// Each (token, output) pair is one linalg.generic element whose body walks
-// the packed row 16 bytes (64 trits) at a time; later passes turn the
-// generic into (parallel) loops around that body. Two bodies:
+// The int32 sums of int8 activations against packed trits, as vector code
+// walking the packed rows 16 bytes (64 trits) at a time. Below a tile's
+// worth of tokens (decode) each (token, output) pair is one linalg.generic
+// element; from there on (prefill) tiles of rows x tokens keep their sums
+// in registers (RegisterTiles.h), each decoded chunk serving all the tile's
+// tokens. Two kinds of chunk step:
 //
 //   addsub: the BitNet b1.58 promise, no multiplication. A trit's field
 //     selects +x, -x or nothing; sums run in i16 lanes, widened to i32
@@ -29,6 +31,10 @@
 #include "mlir/IR/Builders.h"
 
 namespace mlir::bitnet {
+
+/// Packed bytes per chunk of the vector kernels (64 trits): rows are
+/// padded to whole chunks for them.
+inline constexpr int64_t kTernaryChunkBytes = 16;
 
 enum class TernaryKernel {
   /// Scalar loops over (token, output, byte, field); any target.

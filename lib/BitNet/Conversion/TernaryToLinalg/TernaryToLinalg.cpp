@@ -10,6 +10,7 @@
 
 #include "BitNet/Conversion/TernaryToLinalg/TernaryToLinalg.h"
 #include "BitNet/Dialect/Ternary/IR/TernaryOps.h"
+#include "BitNet/Support/ElementsStorage.h"
 #include "BitNet/Support/TernaryPacking.h"
 #include "BitNet/Target/TargetInfo.h"
 #include "TernaryKernels.h"
@@ -24,6 +25,8 @@
 #include "mlir/Dialect/Tensor/Utils/Utils.h"
 #include "mlir/IR/PatternMatch.h"
 #include "llvm/ADT/TypeSwitch.h"
+
+#include <cstring>
 
 namespace mlir::bitnet {
 #define GEN_PASS_DEF_CONVERTTERNARYTOLINALGPASS
@@ -220,13 +223,15 @@ FailureOr<Value> ternaryProduct(OpBuilder &b, Location loc, Operation *op,
   }
   int64_t bytesPerGroup = bytesPerRow / groups;
 
-  // Pad K to whole bytes (padding trits are 0, so padded inputs add
-  // nothing) and split it into [groups, bytes, 4 fields].
+  // Pad K to the packed rows, whole bytes or the vector kernels' whole
+  // chunks (padding trits are 0, so padded inputs add nothing), and split it
+  // into [groups, bytes, 4 fields].
   auto qType = cast<RankedTensorType>(q.getType());
   int64_t tokens = qType.getDimSize(0);
-  if (bytesPerRow * kTritsPerByte != k) {
+  int64_t storedRowBytes = cast<RankedTensorType>(packed.getType()).getDimSize(1);
+  if (storedRowBytes * kTritsPerByte != k) {
     auto paddedType = RankedTensorType::get(
-        {tokens, bytesPerRow * kTritsPerByte}, qType.getElementType());
+        {tokens, storedRowBytes * kTritsPerByte}, qType.getElementType());
     q = tensor::createPadHighOp(paddedType, q,
                                 intConstant(b, loc, b.getIntegerType(8), 0),
                                 /*nofold=*/false, loc, b);
@@ -342,16 +347,38 @@ Value rescale(OpBuilder &b, Location loc, Value acc, Value tokenScale,
       .getResult(0);
 }
 
-/// The packed bytes and scale of compile-time weights.
+/// `constant`'s packed rows with zero trits (0x55: four fields of 1) up to
+/// `rowBytes` bytes each.
+ElementsAttr padPackedRows(ConstantOp constant, int64_t rowBytes) {
+  WeightsType type = constant.getType();
+  int64_t n = type.getOutFeatures();
+  int64_t stored = packedRowBytes(type.getInFeatures());
+  SmallVector<uint8_t> splatStorage;
+  ArrayRef<uint8_t> rows = constant.readPackedBytes(splatStorage);
+  std::vector<char> padded(n * rowBytes, char(0x55));
+  for (int64_t r = 0; r < n; ++r)
+    std::memcpy(padded.data() + r * rowBytes, rows.data() + r * stored, stored);
+  auto paddedType = RankedTensorType::get(
+      {n, rowBytes}, cast<ShapedType>(constant.getPacked().getType())
+                         .getElementType());
+  return buildElementsAttr(paddedType, padded, "packed_rows");
+}
+
+/// The packed bytes and scale of compile-time weights, rows padded to a
+/// multiple of `rowAlign` bytes.
 FailureOr<std::pair<Value, Value>> constantWeights(OpBuilder &b, Operation *op,
-                                                   Value weights) {
+                                                   Value weights,
+                                                   int64_t rowAlign) {
   auto constant = weights.getDefiningOp<ConstantOp>();
   if (!constant)
     return op->emitOpError("cannot be lowered: its weights are not known at "
                            "compile time (expected ternary.constant)");
   Location loc = constant.getLoc();
-  Value packed = arith::ConstantOp::create(
-      b, loc, cast<TypedAttr>(constant.getPacked()));
+  int64_t stored = packedRowBytes(constant.getType().getInFeatures());
+  int64_t aligned = (stored + rowAlign - 1) / rowAlign * rowAlign;
+  ElementsAttr rows = aligned == stored ? constant.getPacked()
+                                        : padPackedRows(constant, aligned);
+  Value packed = arith::ConstantOp::create(b, loc, cast<TypedAttr>(rows));
   Value scale =
       arith::ConstantOp::create(b, loc, cast<TypedAttr>(constant.getScale()));
   return std::make_pair(packed, scale);
@@ -372,8 +399,12 @@ FailureOr<TokenProduct> lowerTokenProduct(IRRewriter &rewriter, Operation *op,
                                           TernaryKernel kernel) {
   Location loc = op->getLoc();
   auto weights = cast<WeightsType>(weightsValue.getType());
-  FailureOr<std::pair<Value, Value>> w =
-      constantWeights(rewriter, op, weightsValue);
+  // The vector kernels take rows in whole chunks: a row's last partial
+  // chunk would otherwise go through the scalar tail once per (row, token),
+  // which costs as much as the vector chunks at K = 1000.
+  bool vectorRows = kernel != TernaryKernel::Loops && !weights.isPerGroup();
+  FailureOr<std::pair<Value, Value>> w = constantWeights(
+      rewriter, op, weightsValue, vectorRows ? kTernaryChunkBytes : 1);
   if (failed(w))
     return failure();
   Value x = flattenTokens(rewriter, loc, input, weights.getInFeatures());
@@ -452,7 +483,7 @@ LogicalResult lowerDequantize(IRRewriter &rewriter, DequantizeOp op) {
   MLIRContext *ctx = rewriter.getContext();
   auto weights = cast<WeightsType>(op.getWeights().getType());
   FailureOr<std::pair<Value, Value>> w =
-      constantWeights(rewriter, op, op.getWeights());
+      constantWeights(rewriter, op, op.getWeights(), /*rowAlign=*/1);
   if (failed(w))
     return failure();
   auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };

@@ -57,8 +57,11 @@ FailureOr<TargetInfo> TargetInfo::fromAttr(Location loc, DictionaryAttr attr) {
                              "l2_bytes and l3_bytes (non-negative integers)";
   // Attributes written before the field existed: the register count the
   // architecture's vector width implies.
+  StringRef triple(info.triple);
   info.vectorRegisters =
-      info.vectorBits == 512 || StringRef(info.triple).starts_with("aarch64")
+      info.vectorBits == 0 ? 0
+      : info.vectorBits == 512 || triple.starts_with("aarch64") ||
+              triple.starts_with("arm64")
           ? 32
           : 16;
   if (attr.get("vector_registers") &&
