@@ -201,24 +201,26 @@ Value signedDotChunk(OpBuilder &b, Location loc, Value acc, Value fields,
   return arith::AddIOp::create(b, loc, acc, sum);
 }
 
+/// Chunk `c` of row `row` of the i8 tensor `t`, `width` bytes a chunk.
+Value readByteChunk(OpBuilder &b, Location loc, Value t, Value row, Value c,
+                    int64_t width) {
+  Value zero8 = arith::ConstantOp::create(b, loc, b.getI8IntegerAttr(0));
+  Value offset = arith::MulIOp::create(b, loc, c, index(b, loc, width));
+  return vector::TransferReadOp::create(
+      b, loc, VectorType::get({width}, b.getI8Type()), t,
+      ValueRange{row, offset}, zero8, ArrayRef<bool>{true});
+}
+
 /// Chunk `c` of the packed row `n`: 16 bytes.
 Value readPackedChunk(OpBuilder &b, Location loc, Value packed, Value n,
                       Value c) {
-  Value zero8 = arith::ConstantOp::create(b, loc, b.getI8IntegerAttr(0));
-  Value offset = arith::MulIOp::create(b, loc, c, index(b, loc, kChunkBytes));
-  return vector::TransferReadOp::create(
-      b, loc, VectorType::get({kChunkBytes}, b.getI8Type()), packed,
-      ValueRange{n, offset}, zero8, ArrayRef<bool>{true});
+  return readByteChunk(b, loc, packed, n, c, kChunkBytes);
 }
 
 /// Chunk `c` of the permuted token `t`: 64 activations.
 Value readActivationChunk(OpBuilder &b, Location loc, Value xPerm, Value t,
                           Value c) {
-  Value zero8 = arith::ConstantOp::create(b, loc, b.getI8IntegerAttr(0));
-  Value offset = arith::MulIOp::create(b, loc, c, index(b, loc, kChunkTrits));
-  return vector::TransferReadOp::create(
-      b, loc, VectorType::get({kChunkTrits}, b.getI8Type()), xPerm,
-      ValueRange{t, offset}, zero8, ArrayRef<bool>{true});
+  return readByteChunk(b, loc, xPerm, t, c, kChunkTrits);
 }
 
 /// Reads chunk `c` of the packed row `n` and of the permuted token `t`.
