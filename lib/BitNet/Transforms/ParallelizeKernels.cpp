@@ -49,11 +49,11 @@ struct ParallelizeKernelsPass
       if (op.getNumResults() == 0)
         tiled.push_back(op);
     });
-    IRRewriter forallRewriter(&getContext());
+    IRRewriter rewriter(&getContext());
     for (scf::ForallOp op : tiled) {
-      forallRewriter.setInsertionPoint(op);
-      if (threads ? failed(scf::forallToParallelLoop(forallRewriter, op))
-                  : failed(scf::forallToForLoop(forallRewriter, op))) {
+      rewriter.setInsertionPoint(op);
+      if (threads ? failed(scf::forallToParallelLoop(rewriter, op))
+                  : failed(scf::forallToForLoop(rewriter, op))) {
         op->emitError("cannot be turned into loops");
         return signalPassFailure();
       }
@@ -66,7 +66,6 @@ struct ParallelizeKernelsPass
           op.hasPureBufferSemantics())
         kernels.push_back(op);
     });
-    IRRewriter rewriter(&getContext());
     for (linalg::LinalgOp op : kernels) {
       rewriter.setInsertionPoint(op);
       if (failed(linalg::linalgOpToParallelLoops(rewriter, op))) {
