@@ -112,7 +112,8 @@ class Bench:
 
         if "bitnet-mlir" in a.systems:
             for kernel, head in a.variants:
-                nbytes = roofline.bytes_per_token(counts, "2-bit packed",
+                packing = models.split_kernel(kernel)[1] or "base4"
+                nbytes = roofline.bytes_per_token(counts, f"{packing} packed",
                                                   models.HEAD_BYTES[head], 4, ctx)
                 variant = f"{kernel}, {head} head"
                 lib = models.lib_path(a.results, name, kernel, head)
@@ -226,7 +227,9 @@ def parse(argv):
     a.results = a.results or os.path.join(HERE, "results", "smoke" if a.smoke else "")
     a.variants = [tuple(v.split(":", 1)) for v in a.variants.split(",") if v]
     for kernel, head in a.variants:
-        if kernel not in models.KERNELS or head not in models.HEAD_BYTES:
+        base, packing = models.split_kernel(kernel)
+        if (base not in models.KERNELS or head not in models.HEAD_BYTES
+                or packing not in (None, *models.PACKINGS)):
             ap.error(f"--variants: unknown kernel:head '{kernel}:{head}'")
     a.models = a.models.split(",") if a.models else (["tiny"] if a.smoke else list(FULL_MODELS))
     a.systems = a.systems.split(",")

@@ -23,10 +23,19 @@ BITNET_OPT = os.environ.get("BITNET_OPT", os.path.join(ROOT, "build", "bin", "bi
 # ternary GGUFs keep token_embd in f16 here (bench/gguf_export.py).
 FLOAT_WEIGHTS = "f16"
 KERNELS = ("addsub", "dot")
+# A variant's kernel may name a trit packing too: "dot+base3" is --ternary-kernel=dot
+# --ternary-packing=base3 (5 trits a byte); without one, the target's default (base4).
+PACKINGS = ("base4", "base3")
 # What bitnet-mlir is measured as: both kernels with the f16 head, and the
 # default kernel with the head in int8 per row (--float-weights=i8), which
-# halves the bytes the largest single GEMV of a decode step reads.
-VARIANTS = tuple((k, FLOAT_WEIGHTS) for k in KERNELS) + (("dot", "i8"),)
+# halves the bytes the largest single GEMV of a decode step reads, in each packing.
+VARIANTS = tuple((k, FLOAT_WEIGHTS) for k in KERNELS) + (("dot", "i8"), ("dot+base3", "i8"))
+
+
+def split_kernel(spec: str):
+    """'dot+base3' -> ('dot', 'base3'); 'dot' -> ('dot', None)."""
+    kernel, _, packing = spec.partition("+")
+    return kernel, packing or None
 HEAD_BYTES = {"f16": 2, "i8": 1, "f32": 4}
 SEED = 0
 
@@ -93,12 +102,14 @@ def lib_path(results: str, name: str, kernel: str, head: str = FLOAT_WEIGHTS) ->
 
 def compile_lib(results: str, name: str, onnx_path: str, kernel: str,
                 head: str = FLOAT_WEIGHTS, recompile: bool = False) -> str:
-    """bitnet-opt --emit=lib with the given ternary kernel and head storage."""
+    """bitnet-opt --emit=lib with the given ternary kernel (and packing) and head storage."""
     out = lib_path(results, name, kernel, head)
     if os.path.exists(out) and not recompile:
         return out
     tmp = out + ".tmp.so"
-    cmd = [BITNET_OPT, onnx_path, "--emit=lib", f"--ternary-kernel={kernel}",
+    base, packing = split_kernel(kernel)
+    cmd = [BITNET_OPT, onnx_path, "--emit=lib", f"--ternary-kernel={base}",
+           *([f"--ternary-packing={packing}"] if packing else []),
            f"--float-weights={head}", "-o", tmp]
     print(f"  compile {name} --ternary-kernel={kernel} --float-weights={head}", flush=True)
     seconds = run_with_progress(cmd, f"compile {name} {kernel} {head}", out + ".log")

@@ -9,7 +9,8 @@ that do not fit (the 700M shape).
 
 # Bytes per weight of each ternary storage format (scales included).
 TERNARY_BYTES = {
-    "2-bit packed": 0.25,      # bitnet-mlir: 4 trits per byte, one f32 scale per matrix
+    "base4 packed": 0.25,      # bitnet-mlir: 4 trits per byte, one f32 scale per matrix
+    "base3 packed": 0.2,       # bitnet-mlir --ternary-packing=base3: 5 trits per byte
     "TQ2_0": 66 / 256,         # 256 trits in 64 bytes + an f16 block scale
     "TQ1_0": 54 / 256,         # 5 trits per byte (48 + 4 bytes) + an f16 block scale
     "fp32": 4.0,               # onnxruntime / IREE: unpacked to float at load

@@ -345,17 +345,19 @@ def test_bytelm_greedy_matches_pytorch_and_onnxruntime(compiled, bytelm):
 
 
 # Each ternary kernel on its own: the default follows the host (dot where it has int8 dot
-# products, docs/Kernels.md), so the other one is compiled explicitly. odd: rows with a
-# scalar tail and no GQA; tiny: whole chunks only, tied head.
+# products, docs/Kernels.md), so the other one is compiled explicitly, and each packing
+# (base4, the default, and base3). odd: rows of partial chunks and no GQA; tiny: whole
+# chunks only, tied head.
+@pytest.mark.parametrize("packing", ["base4", "base3"])
 @pytest.mark.parametrize("kernel", ["addsub", "dot"])
 @pytest.mark.parametrize("config,form", [("odd", "kvcache"), ("tiny", "inference")])
-def test_each_kernel_matches_onnxruntime(exported, tmp_path, kernel, config, form):
+def test_each_kernel_matches_onnxruntime(exported, tmp_path, kernel, packing, config, form):
     onnx_path = exported(config, form)
-    lib, _ = _compile(onnx_path, str(tmp_path / f"{config}-{form}-{kernel}.so"),
-                      extra=(f"--ternary-kernel={kernel}",))
+    lib, _ = _compile(onnx_path, str(tmp_path / f"{config}-{form}-{kernel}-{packing}.so"),
+                      extra=(f"--ternary-kernel={kernel}", f"--ternary-packing={packing}"))
     reference = OrtModel(onnx_path)
-    agreement = Agreement(f"{config}-{form} {kernel} vs onnxruntime",
-                          f"{form}: {kernel} vs onnxruntime")
+    agreement = Agreement(f"{config}-{form} {kernel} {packing} vs onnxruntime",
+                          f"{form}: {kernel} {packing} vs onnxruntime")
     with CompiledModel(lib) as compiled_model:
         for i, prompt in enumerate(prompts(config)):
             compiled_model.reset()

@@ -285,6 +285,29 @@ def test_compiled_greedy_matches_onnxruntime(pipeline, exporter, config, form):
                  f"{exporter}-{config}-{form} greedy")
 
 
+# The base3 packing (5 trits a byte, --ternary-packing=base3) on the files users have:
+# transformers' packed BitLinear and torch 2.15's default exporter, with each kernel.
+BASE3_CASES = [pytest.param(e, c, f, k, id=f"{e}-{c}-{f}-{k}")
+               for e, c, f in (("hf", "bitlinear", "kvcache"), ("t215", "odd", "kvcache"))
+               for k in ("addsub", "dot")]
+
+
+@pytest.mark.parametrize("exporter,config,form,kernel", BASE3_CASES)
+def test_base3_packing_matches_onnxruntime(pipeline, tmp_path, exporter, config, form, kernel):
+    onnx_path, reference = pipeline.exported((exporter, config, form))
+    lib, _ = compile_model(onnx_path, str(tmp_path / "base3.so"),
+                           extra=("--ternary-packing=base3", f"--ternary-kernel={kernel}"))
+    ort_model = OrtModel(onnx_path)
+    what = f"{exporter}-{config}-{form} base3 {kernel}"
+    agreement = Agreement(f"{what} vs onnxruntime", _stats_key(exporter, "base3 vs onnxruntime"))
+    with CompiledModel(lib) as compiled_model:
+        for i, (tokens, _) in enumerate(load_reference(reference)):
+            compiled_model.reset()
+            agreement.check(compiled_model.run(tokens), ort_model.full(tokens),
+                            f"prompt {i} ({len(tokens)} tokens)")
+    agreement.verify()
+
+
 def teardown_module(module):
     for key, (n, clean, abs_, rel, rel_clean) in sorted(STATS.items()):
         if key.startswith("exporters "):

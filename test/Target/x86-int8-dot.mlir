@@ -160,6 +160,51 @@ module attributes {bitnet.target = {backend = "llvm-cpu", cpu = "znver3", featur
 
 // -----
 
+// Base3 digits (the sum of two extended compares, at most 2) are bytes
+// below 128 too: AVX2 takes them.
+// CHECK-LABEL: func.func @avx2_base3
+// CHECK: llvm.call_intrinsic "llvm.x86.avx2.pmadd.ub.sw"
+// CHECK-NOT: vector.multi_reduction
+module attributes {bitnet.target = {backend = "llvm-cpu", cpu = "znver3", features = "", int8_dot = "avx2", l1_bytes = 32768 : i64, l2_bytes = 1048576 : i64, l3_bytes = 33554432 : i64, threads = "openmp", triple = "x86_64-linux-gnu", vector_bits = 256 : i64}} {
+  func.func @avx2_base3(%acc: vector<8xi32>, %bytes: vector<32xi8>, %x: vector<32xi8>) -> vector<8xi32> {
+    %c86 = arith.constant dense<86> : vector<32xi8>
+    %c171 = arith.constant dense<-85> : vector<32xi8>
+    %lo = arith.cmpi uge, %bytes, %c86 : vector<32xi8>
+    %hi = arith.cmpi uge, %bytes, %c171 : vector<32xi8>
+    %a = arith.extui %lo : vector<32xi1> to vector<32xi8>
+    %b = arith.extui %hi : vector<32xi1> to vector<32xi8>
+    %d = arith.addi %a, %b : vector<32xi8>
+    %u = arith.extui %d : vector<32xi8> to vector<32xi32>
+    %s = arith.extsi %x : vector<32xi8> to vector<32xi32>
+    %p = arith.muli %u, %s : vector<32xi32>
+    %g = vector.shape_cast %p : vector<32xi32> to vector<8x4xi32>
+    %r = vector.multi_reduction <add>, %g, %acc [1] : vector<8x4xi32> to vector<8xi32>
+    return %r : vector<8xi32>
+  }
+}
+
+// -----
+
+// A sum that can reach 254 could saturate vpmaddubsw: left to LLVM.
+// CHECK-LABEL: func.func @avx2_wide_sum
+// CHECK-NOT: llvm.call_intrinsic
+// CHECK: vector.multi_reduction <add>
+module attributes {bitnet.target = {backend = "llvm-cpu", cpu = "znver3", features = "", int8_dot = "avx2", l1_bytes = 32768 : i64, l2_bytes = 1048576 : i64, l3_bytes = 33554432 : i64, threads = "openmp", triple = "x86_64-linux-gnu", vector_bits = 256 : i64}} {
+  func.func @avx2_wide_sum(%acc: vector<8xi32>, %bytes: vector<32xi8>, %x: vector<32xi8>) -> vector<8xi32> {
+    %mask = arith.constant dense<127> : vector<32xi8>
+    %f = arith.andi %bytes, %mask : vector<32xi8>
+    %d = arith.addi %f, %f : vector<32xi8>
+    %u = arith.extui %d : vector<32xi8> to vector<32xi32>
+    %s = arith.extsi %x : vector<32xi8> to vector<32xi32>
+    %p = arith.muli %u, %s : vector<32xi32>
+    %g = vector.shape_cast %p : vector<32xi32> to vector<8x4xi32>
+    %r = vector.multi_reduction <add>, %g, %acc [1] : vector<8x4xi32> to vector<8xi32>
+    return %r : vector<8xi32>
+  }
+}
+
+// -----
+
 // Not x86: left to the AArch64 tail (sdot comes from LLVM there).
 // CHECK-LABEL: func.func @aarch64
 // CHECK-NOT: llvm.call_intrinsic

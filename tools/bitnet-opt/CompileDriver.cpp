@@ -63,6 +63,12 @@ struct DriverOptions {
                      "best), loops, addsub (no multiplications) or dot (int8 "
                      "dot products)"),
       llvm::cl::init("auto"), llvm::cl::cat(category)};
+  llvm::cl::opt<std::string> ternaryPacking{
+      "ternary-packing",
+      llvm::cl::desc("Storage of the ternary weights: auto (the target's "
+                     "choice), base4 (2 bits a trit) or base3 (5 trits a "
+                     "byte, 1.6 bits a trit)"),
+      llvm::cl::init("auto"), llvm::cl::cat(category)};
   llvm::cl::opt<std::string> floatWeights{
       "float-weights",
       llvm::cl::desc("Storage of the float layers' compile-time weights (the "
@@ -210,6 +216,9 @@ LogicalResult mlir::bitnet::runCompileDriver(StringRef inputFilename,
   if (options().ternaryKernel != "auto")
     (*module)->setAttr(kTernaryKernelAttrName,
                        StringAttr::get(&context, options().ternaryKernel));
+  if (options().ternaryPacking != "auto")
+    (*module)->setAttr(kTernaryPackingAttrName,
+                       StringAttr::get(&context, options().ternaryPacking));
   PassManager pm(&context, ModuleOp::getOperationName(),
                  OpPassManager::Nesting::Implicit);
   if (failed(applyPassManagerCLOptions(pm)) ||

@@ -27,10 +27,13 @@ def ConvertTernaryToLinalgPass : Pass<"convert-ternary-to-linalg"> {
     their resource blobs.
 
     `kernel` picks the body of the ternary product: `loops` (the scalar
-    generic above), `addsub` (vector code over 64 trits at a time that
-    selects +x, -x or 0 and never multiplies) or `dot` (int8 dot products
-    of the fields in groups of four, the shape of x86 VNNI and Arm dotprod). `auto` takes the module's
-    `bitnet.ternary_kernel` if set, else the measured default, `addsub`.
+    generic above), `addsub` (vector code over a chunk of trits at a time
+    that selects +x, -x or 0 and never multiplies) or `dot` (int8 dot
+    products of the fields in groups of four, the shape of x86 VNNI and Arm
+    dotprod). `auto` takes the module's `bitnet.ternary_kernel` if set,
+    else the target's measured default (docs/Kernels.md). The vector
+    kernels read the weights' packing (base4 or base3); rows not yet in
+    whole chunks (`ternary-repack` pads them) are copied into them.
   }];
   let options = [
     Option<"kernel", "kernel", "std::string", /*default=*/"\"auto\"",
@@ -44,6 +47,40 @@ def ConvertTernaryToLinalgPass : Pass<"convert-ternary-to-linalg"> {
     "::mlir::tensor::TensorDialect",
     "::mlir::vector::VectorDialect"
   ];
+}
+
+def TernaryRepackPass : Pass<"ternary-repack", "::mlir::ModuleOp"> {
+  let summary = "Store each ternary constant in the layout the target's "
+                "kernel reads";
+  let description = [{
+    Rewrites every `ternary.constant` (and the type of its uses) into the
+    layout the module's ternary product kernel reads (the kernel
+    `convert-ternary-to-linalg` will pick for the same `bitnet.target` and
+    `kernel` option): rows padded with zero trits to the kernel's chunk (16
+    bytes for base4, 32 for base3), in the packing chosen below. The
+    lowering would otherwise copy the weights into that layout itself; here
+    the layout is in the IR, for the op report and the model library to see.
+
+    `packing` is `base4` (2 bits a trit), `base3` (5 trits a byte, 20% fewer
+    bytes) or `auto`: the module's `bitnet.ternary_packing` (bitnet-opt
+    --ternary-packing) if set, else the target's choice for the shape
+    (docs/Kernels.md). Weights used by anything but ternary ops, and groups
+    (which the loops read), keep their layout.
+
+    ```mlir
+    %w = ternary.constant ... -> !ternary.weights<8x100xf32>
+    // becomes, for the dot kernel and packing=base3:
+    %w = ternary.constant ... -> !ternary.weights<8x100xf32, packing = base3, row_align = 32>
+    ```
+  }];
+  let options = [
+    Option<"packing", "packing", "std::string", /*default=*/"\"auto\"",
+           "Trit packing: auto, base4 or base3">,
+    Option<"kernel", "kernel", "std::string", /*default=*/"\"auto\"",
+           "The ternary product kernel the layout is for, as "
+           "convert-ternary-to-linalg's option">
+  ];
+  let dependentDialects = ["::mlir::bitnet::ternary::TernaryDialect"];
 }
 
 def ConvertONNXToTernaryPass : Pass<"convert-onnx-to-ternary"> {

@@ -28,8 +28,33 @@ func.func private @int_scale(!ternary.weights<2x3xi32>)
 
 // -----
 
-// expected-error @+1 {{expected 'group' or 'per_channel'}}
+// expected-error @+1 {{expected 'per_channel', 'group', 'packing' or 'row_align', got 'per_row'}}
 func.func private @bad_granularity(!ternary.weights<2x3xf32, per_row>)
+
+// -----
+
+// expected-error @+1 {{expected packing base4 or base3, got 'base2'}}
+func.func private @bad_packing(!ternary.weights<2x3xf32, packing = base2>)
+
+// -----
+
+// The granularity comes before the layout.
+// expected-error @+1 {{expected 'packing' or 'row_align', got 'per_channel'}}
+func.func private @late_granularity(!ternary.weights<2x3xf32, packing = base3, per_channel>)
+
+// -----
+
+// expected-error @+1 {{expected a row alignment in [1, 4096] bytes, got 0}}
+func.func private @zero_align(!ternary.weights<2x3xf32, row_align = 0>)
+
+// -----
+
+func.func @base3_packed_type() {
+  // Seven trits take two base3 bytes, padded to a row of 32.
+  // expected-error @+1 {{'ternary.constant' op expected packed storage of type 'tensor<2x32xi8>' for '!ternary.weights<2x7xf32, packing = base3, row_align = 32>', got 'tensor<2x2xi8>'}}
+  %w = ternary.constant packed dense<121> : tensor<2x2xi8>, scale dense<1.0> : tensor<f32> -> !ternary.weights<2x7xf32, packing = base3, row_align = 32>
+  return
+}
 
 // -----
 

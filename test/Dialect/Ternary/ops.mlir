@@ -75,3 +75,24 @@ func.func @pack_unpack_dequantize(%t: tensor<4x6xi8>, %s: tensor<4xf32>, %batche
   %y = ternary.bitlinear %batched, %w : tensor<2x3x6xf32>, !ternary.weights<4x6xf32, per_channel> -> tensor<2x3x4xf32>
   return %t2, %s2, %f, %y : tensor<4x6xi8>, tensor<4xf32>, tensor<4x6xf32>, tensor<2x3x4xf32>
 }
+
+// The layout is part of the type; trits print the same whatever the
+// packing. In base3, 253 (-3) holds the digits 2, 2, 2, 2, 0 (the carries
+// of x * 3 for x = 253, 247, 229, 175, 13), the trits 1, 1, 1, 1, -1, and
+// 128 (-128) five zero trits.
+// CHECK-LABEL: func.func @base3_constant
+// CHECK: ternary.constant dense<{{\[}}[1, 1, 1, 1, -1, 0, 0]]> : tensor<1x7xi8>, scale dense<1.000000e+00> : tensor<1xf32> -> !ternary.weights<1x7xf32, per_channel, packing = base3, row_align = 4>
+func.func @base3_constant() -> !ternary.weights<1x7xf32, per_channel, packing = base3, row_align = 4> {
+  %w = ternary.constant packed dense<[[-3, -128, -128, -128]]> : tensor<1x4xi8>,
+         scale dense<1.0> : tensor<1xf32> -> !ternary.weights<1x7xf32, per_channel, packing = base3, row_align = 4>
+  return %w : !ternary.weights<1x7xf32, per_channel, packing = base3, row_align = 4>
+}
+
+// Trits written in the text are packed in the type's layout and read back.
+// CHECK-LABEL: func.func @base3_from_trits
+// CHECK: ternary.constant dense<{{\[}}[-1, 0, 1, 1, 0, -1, -1, 1]]> : tensor<1x8xi8>, scale dense<5.000000e-01> : tensor<f32> -> !ternary.weights<1x8xf32, packing = base3>
+func.func @base3_from_trits() -> !ternary.weights<1x8xf32, packing = base3> {
+  %w = ternary.constant dense<[[-1, 0, 1, 1, 0, -1, -1, 1]]> : tensor<1x8xi8>,
+         scale dense<0.5> : tensor<f32> -> !ternary.weights<1x8xf32, packing = base3>
+  return %w : !ternary.weights<1x8xf32, packing = base3>
+}

@@ -10,24 +10,36 @@
 // all 127 and all -128: the extreme sums, past the 63 chunks after which
 // the i16 lanes are widened.
 //
-// RUN: sed 's/KERNEL/dot/' %s | bitnet-opt --bitnet-cpu-pipeline \
+// RUN: sed 's/KERNEL/dot/;s/PACKING/auto/' %s | bitnet-opt --bitnet-cpu-pipeline \
 // RUN:   | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils,%libomp \
 // RUN:   | FileCheck %s
-// RUN: sed 's/KERNEL/addsub/' %s | bitnet-opt --bitnet-cpu-pipeline \
+// RUN: sed 's/KERNEL/addsub/;s/PACKING/auto/' %s | bitnet-opt --bitnet-cpu-pipeline \
 // RUN:   | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils,%libomp \
 // RUN:   | FileCheck %s
 // An AVX2 target's dot is the pair-sum kernel (i16 lanes widened every 63
 // chunks), rewritten to vpmaddubsw by the x86 pass:
-// RUN: sed 's/KERNEL/auto/' %s | bitnet-opt --bitnet-set-target="triple=x86_64-linux-gnu cpu=znver3" --bitnet-cpu-pipeline \
+// RUN: sed 's/KERNEL/auto/;s/PACKING/auto/' %s | bitnet-opt --bitnet-set-target="triple=x86_64-linux-gnu cpu=znver3" --bitnet-cpu-pipeline \
+// RUN:   | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils,%libomp \
+// RUN:   | FileCheck %s
+// The same products with the weights in base3 (5 trits a byte, 32-byte
+// chunks of 160 trits: K = 200 is two chunks, K = 4200 twenty-seven, past
+// the 12 chunks after which the pair sums are widened):
+// RUN: sed 's/KERNEL/dot/;s/PACKING/base3/' %s | bitnet-opt --bitnet-cpu-pipeline \
+// RUN:   | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils,%libomp \
+// RUN:   | FileCheck %s
+// RUN: sed 's/KERNEL/addsub/;s/PACKING/base3/' %s | bitnet-opt --bitnet-cpu-pipeline \
+// RUN:   | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils,%libomp \
+// RUN:   | FileCheck %s
+// RUN: sed 's/KERNEL/auto/;s/PACKING/base3/' %s | bitnet-opt --bitnet-set-target="triple=x86_64-linux-gnu cpu=znver3" --bitnet-cpu-pipeline \
 // RUN:   | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils,%libomp \
 // RUN:   | FileCheck %s
 // The tiles of an AVX-512 target (the JIT compiles for the host; only the
 // tile shape changes):
-// RUN: sed 's/KERNEL/dot/' %s | bitnet-opt --bitnet-set-target="cpu=x86-64-v4" --bitnet-cpu-pipeline \
+// RUN: sed 's/KERNEL/dot/;s/PACKING/auto/' %s | bitnet-opt --bitnet-set-target="cpu=x86-64-v4" --bitnet-cpu-pipeline \
 // RUN:   | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils,%libomp \
 // RUN:   | FileCheck %s
 
-module attributes {bitnet.ternary_kernel = "KERNEL"} {
+module attributes {bitnet.ternary_kernel = "KERNEL", bitnet.ternary_packing = "PACKING"} {
   func.func private @printI64(i64)
   func.func private @printNewline()
 

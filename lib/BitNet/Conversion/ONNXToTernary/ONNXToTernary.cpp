@@ -379,7 +379,7 @@ struct ConvertONNXToTernaryPass
     bool perTensor = ternaryWeights->scales.size() == 1;
     auto scaleType = cast<FloatType>(weightType.getElementType());
     auto type = ternary::WeightsType::get(
-        &getContext(), n, k, scaleType,
+        n, k, scaleType,
         perTensor ? ternary::WeightsType::kPerTensor : k);
     auto scaleAttr = DenseElementsAttr::get(type.getScaleTensorType(),
                                             ArrayRef(ternaryWeights->scales));

@@ -17,12 +17,10 @@ using namespace mlir::bitnet;
 
 namespace {
 
-constexpr int64_t kChunkBytes = kTernaryChunkBytes;
-constexpr int64_t kChunkTrits = kChunkBytes * kTritsPerByte;
-/// Chunks an i16 lane can sum: each adds at most |-128|.
-constexpr int64_t kChunksPerI16Block = 128;
-/// Chunks an i16 pair-sum lane can take: each adds at most 2 * 2 * 128.
-constexpr int64_t kChunksPerPairBlock = 63;
+/// Group steps an i16 lane can sum: each adds at most |-128|.
+constexpr int64_t kStepsPerI16Block = 128;
+/// Group steps an i16 pair-sum lane can take: each adds at most 2 * 2 * 128.
+constexpr int64_t kStepsPerPairBlock = 63;
 /// Independent accumulators of the grouped dot kernel: the latency of the
 /// instruction a back end makes of one chunk (VNNI's vpdpbusd: 5 cycles on
 /// Ice Lake through Emerald Rapids) over its throughput (1 per cycle),
@@ -40,30 +38,33 @@ Value splat(OpBuilder &b, Location loc, VectorType type, int64_t v) {
 }
 
 /// `q`'s first `chunks` chunks with each chunk's trits reordered from
-/// (byte, field) to (field, byte): [T, chunks * 64].
-Value permuteActivations(OpBuilder &b, Location loc, Value q, int64_t chunks) {
+/// (byte, field) to (field, byte), so that a group's activations are
+/// contiguous: [T, chunks * fmt.trits()].
+Value permuteActivations(OpBuilder &b, Location loc, Value q, int64_t chunks,
+                         const ChunkFormat &fmt) {
+  int64_t chunkBytes = fmt.bytes, perByte = tritsPerByte(fmt.packing);
   auto type = cast<RankedTensorType>(q.getType());
   Type i8 = type.getElementType();
   int64_t tokens = type.getDimSize(0);
   OpFoldResult t = tensor::getMixedSize(b, loc, q, 0);
   Value main = tensor::ExtractSliceOp::create(
-      b, loc, RankedTensorType::get({tokens, chunks * kChunkTrits}, i8), q,
+      b, loc, RankedTensorType::get({tokens, chunks * fmt.trits()}, i8), q,
       ArrayRef<OpFoldResult>{b.getIndexAttr(0), b.getIndexAttr(0)},
-      ArrayRef<OpFoldResult>{t, b.getIndexAttr(chunks * kChunkTrits)},
+      ArrayRef<OpFoldResult>{t, b.getIndexAttr(chunks * fmt.trits())},
       ArrayRef<OpFoldResult>{b.getIndexAttr(1), b.getIndexAttr(1)});
   Value split = tensor::ExpandShapeOp::create(
       b, loc,
-      RankedTensorType::get({tokens, chunks, kChunkBytes, kTritsPerByte}, i8),
-      main, SmallVector<ReassociationIndices>{{0}, {1, 2, 3}},
+      RankedTensorType::get({tokens, chunks, chunkBytes, perByte}, i8), main,
+      SmallVector<ReassociationIndices>{{0}, {1, 2, 3}},
       ArrayRef<OpFoldResult>{t, b.getIndexAttr(chunks),
-                             b.getIndexAttr(kChunkBytes),
-                             b.getIndexAttr(kTritsPerByte)});
+                             b.getIndexAttr(chunkBytes),
+                             b.getIndexAttr(perByte)});
   SmallVector<Value> dynamic;
   if (ShapedType::isDynamic(tokens))
     dynamic.push_back(tensor::DimOp::create(b, loc, q, 0));
   Value init = tensor::EmptyOp::create(
-      b, loc, ArrayRef<int64_t>{tokens, chunks, kTritsPerByte, kChunkBytes},
-      i8, dynamic);
+      b, loc, ArrayRef<int64_t>{tokens, chunks, perByte, chunkBytes}, i8,
+      dynamic);
   Value swapped =
       linalg::TransposeOp::create(b, loc, split, init,
                                   ArrayRef<int64_t>{0, 1, 3, 2})
@@ -113,14 +114,16 @@ Value tokenSums(OpBuilder &b, Location loc, Value q, int64_t trits) {
 /// back, a dozen instructions), and the bits a word shift pulls into a byte
 /// from its neighbour land above bit 1, where the mask clears them.
 Value decodeFields(OpBuilder &b, Location loc, Value bytes) {
-  auto i8x64 = VectorType::get({kChunkTrits}, b.getI8Type());
-  auto i16x32 = VectorType::get({kChunkTrits / 2}, b.getI16Type());
+  int64_t chunkBytes = cast<VectorType>(bytes.getType()).getNumElements();
+  int64_t trits = chunkBytes * kTritsPerByte;
+  auto i8x64 = VectorType::get({trits}, b.getI8Type());
+  auto i16x32 = VectorType::get({trits / 2}, b.getI16Type());
   SmallVector<int64_t> repeat;
   SmallVector<int16_t> shifts;
   for (int64_t f = 0; f < kTritsPerByte; ++f) {
-    for (int64_t i = 0; i < kChunkBytes; ++i)
+    for (int64_t i = 0; i < chunkBytes; ++i)
       repeat.push_back(i);
-    shifts.append(kChunkBytes / 2, int16_t(2 * f));
+    shifts.append(chunkBytes / 2, int16_t(2 * f));
   }
   Value wide = vector::ShuffleOp::create(b, loc, bytes, bytes, repeat);
   Value words = vector::BitCastOp::create(b, loc, i16x32, wide);
@@ -129,6 +132,33 @@ Value decodeFields(OpBuilder &b, Location loc, Value bytes) {
   Value shifted = vector::BitCastOp::create(
       b, loc, i8x64, arith::ShRUIOp::create(b, loc, words, amounts));
   return arith::AndIOp::create(b, loc, shifted, splat(b, loc, i8x64, 3));
+}
+
+/// The base-3 digits of the bytes `x` ({0, 1, 2} each): the carry of
+/// x * 3 out of a byte, (x >= 86) + (x >= 171), two unsigned compares.
+Value base3Digits(OpBuilder &b, Location loc, Value x) {
+  auto type = cast<VectorType>(x.getType());
+  auto atLeast = [&](int64_t v) -> Value {
+    Value cmp = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, x,
+                                      splat(b, loc, type, v));
+    return arith::ExtUIOp::create(b, loc, type, cmp);
+  };
+  return arith::AddIOp::create(b, loc, atLeast(86), atLeast(171));
+}
+
+/// The fields of group `g` of a chunk whose bytes are `state`. Groups are
+/// decoded in order: for base3, `state` becomes the bytes the next group's
+/// digits are the carries of (x * 3 mod 256, as two byte adds: x86 has no
+/// byte multiply).
+Value decodeGroup(OpBuilder &b, Location loc, const ChunkFormat &fmt,
+                  Value &state, int64_t g) {
+  if (fmt.packing == TritPacking::Base4)
+    return decodeFields(b, loc, state);
+  if (g > 0) {
+    Value twice = arith::AddIOp::create(b, loc, state, state);
+    state = arith::AddIOp::create(b, loc, twice, state);
+  }
+  return base3Digits(b, loc, state);
 }
 
 /// One chunk of the add/subtract kernel: acc + sum of +x, -x or 0 per lane.
@@ -152,8 +182,9 @@ Value addSubChunk(OpBuilder &b, Location loc, Value acc, Value fields,
 /// groups of `group` adjacent lanes of type `lane`.
 Value groupedDotChunk(OpBuilder &b, Location loc, Value acc, Value fields,
                       Value x, Type lane, int64_t group) {
-  auto wide = VectorType::get({kChunkTrits}, lane);
-  auto grouped = VectorType::get({kChunkTrits / group, group}, lane);
+  int64_t trits = cast<VectorType>(fields.getType()).getNumElements();
+  auto wide = VectorType::get({trits}, lane);
+  auto grouped = VectorType::get({trits / group, group}, lane);
   Value products = arith::MulIOp::create(
       b, loc, arith::ExtUIOp::create(b, loc, wide, fields),
       arith::ExtSIOp::create(b, loc, wide, x));
@@ -175,7 +206,7 @@ Value dotChunk(OpBuilder &b, Location loc, Value acc, Value fields, Value x) {
 /// One chunk of the dot kernel for AVX2: each i16 lane adds the products
 /// of two adjacent unsigned fields and signed activations, vpmaddubsw's
 /// shape, so a chunk costs no vpmaddwd; the lanes are widened once per
-/// block of kChunksPerPairBlock chunks instead.
+/// block of kStepsPerPairBlock group steps instead.
 Value pairDotChunk(OpBuilder &b, Location loc, Value acc, Value fields,
                    Value x) {
   return groupedDotChunk(b, loc, acc, fields, x, b.getI16Type(), 2);
@@ -191,7 +222,7 @@ Value pairDotChunk(OpBuilder &b, Location loc, Value acc, Value fields,
 Value signedDotChunk(OpBuilder &b, Location loc, Value acc, Value fields,
                      Value x) {
   auto i8x64 = cast<VectorType>(fields.getType());
-  auto i32x64 = VectorType::get({kChunkTrits}, b.getI32Type());
+  auto i32x64 = VectorType::get(i8x64.getShape(), b.getI32Type());
   Value trits = arith::SubIOp::create(b, loc, fields, splat(b, loc, i8x64, 1));
   Value products = arith::MulIOp::create(
       b, loc, arith::ExtSIOp::create(b, loc, i32x64, trits),
@@ -201,47 +232,60 @@ Value signedDotChunk(OpBuilder &b, Location loc, Value acc, Value fields,
   return arith::AddIOp::create(b, loc, acc, sum);
 }
 
-/// Chunk `c` of row `row` of the i8 tensor `t`, `width` bytes a chunk.
-Value readByteChunk(OpBuilder &b, Location loc, Value t, Value row, Value c,
-                    int64_t width) {
+/// `width` bytes of row `row` of the i8 tensor `t` from column
+/// c * stride + offset.
+Value readBytes(OpBuilder &b, Location loc, Value t, Value row, Value c,
+                int64_t stride, int64_t offset, int64_t width) {
   Value zero8 = arith::ConstantOp::create(b, loc, b.getI8IntegerAttr(0));
-  Value offset = arith::MulIOp::create(b, loc, c, index(b, loc, width));
+  Value column = arith::AddIOp::create(
+      b, loc, arith::MulIOp::create(b, loc, c, index(b, loc, stride)),
+      index(b, loc, offset));
   return vector::TransferReadOp::create(
       b, loc, VectorType::get({width}, b.getI8Type()), t,
-      ValueRange{row, offset}, zero8, ArrayRef<bool>{true});
+      ValueRange{row, column}, zero8, ArrayRef<bool>{true});
 }
 
-/// Chunk `c` of the packed row `n`: 16 bytes.
-Value readPackedChunk(OpBuilder &b, Location loc, Value packed, Value n,
-                      Value c) {
-  return readByteChunk(b, loc, packed, n, c, kChunkBytes);
-}
+/// What a kernel walks: the packed rows, the permuted activations, and how
+/// the rows are chunked.
+struct Operands {
+  Value packed;
+  Value xPerm;
+  ChunkFormat fmt;
 
-/// Chunk `c` of the permuted token `t`: 64 activations.
-Value readActivationChunk(OpBuilder &b, Location loc, Value xPerm, Value t,
-                          Value c) {
-  return readByteChunk(b, loc, xPerm, t, c, kChunkTrits);
-}
-
-/// Reads chunk `c` of the packed row `n` and of the permuted token `t`.
-std::pair<Value, Value> readChunk(OpBuilder &b, Location loc, Value packed,
-                                  Value xPerm, Value n, Value t, Value c) {
-  return {readPackedChunk(b, loc, packed, n, c),
-          readActivationChunk(b, loc, xPerm, t, c)};
-}
+  /// Chunk `c` of the packed row `n`.
+  Value readPacked(OpBuilder &b, Location loc, Value n, Value c) const {
+    return readBytes(b, loc, packed, n, c, fmt.bytes, 0, fmt.bytes);
+  }
+  /// Group `g` of chunk `c` of the permuted token `t`.
+  Value readActivations(OpBuilder &b, Location loc, Value t, Value c,
+                        int64_t g) const {
+    return readBytes(b, loc, xPerm, t, c, fmt.trits(), g * fmt.groupTrits,
+                     fmt.groupTrits);
+  }
+};
 
 using ChunkStep = Value (*)(OpBuilder &, Location, Value acc, Value fields,
                             Value x);
 
+/// `acc` through every group of chunk `c` of row `n` against token `t`.
+Value stepChunk(OpBuilder &b, Location loc, const Operands &ops, Value n,
+                Value t, Value c, Value acc, ChunkStep step) {
+  Value state = ops.readPacked(b, loc, n, c);
+  for (int64_t g = 0; g < ops.fmt.groups; ++g) {
+    Value fields = decodeGroup(b, loc, ops.fmt, state, g);
+    acc = step(b, loc, acc, fields, ops.readActivations(b, loc, t, c, g));
+  }
+  return acc;
+}
+
 /// acc through chunks [first, last) of row `n` against token `t`.
-Value sumChunks(OpBuilder &b, Location loc, Value packed, Value xPerm, Value n,
+Value sumChunks(OpBuilder &b, Location loc, const Operands &ops, Value n,
                 Value t, Value first, Value last, Value init, ChunkStep step) {
   return scf::ForOp::create(
              b, loc, first, last, index(b, loc, 1), ValueRange{init},
              [&](OpBuilder &nb, Location nl, Value c, ValueRange iter) {
-               auto [bytes, x] = readChunk(nb, nl, packed, xPerm, n, t, c);
-               Value fields = decodeFields(nb, nl, bytes);
-               scf::YieldOp::create(nb, nl, step(nb, nl, iter[0], fields, x));
+               scf::YieldOp::create(
+                   nb, nl, stepChunk(nb, nl, ops, n, t, c, iter[0], step));
              })
       .getResult(0);
 }
@@ -250,12 +294,12 @@ Value sumChunks(OpBuilder &b, Location loc, Value packed, Value xPerm, Value n,
 /// accumulators that take turns, summed at the end: an instruction of
 /// several cycles' latency (vpdpbusd: 5) would otherwise wait on its own
 /// result every chunk.
-Value sumChunksInterleaved(OpBuilder &b, Location loc, Value packed,
-                           Value xPerm, Value n, Value t, int64_t chunks,
-                           Value zero, ChunkStep step, int64_t ways) {
+Value sumChunksInterleaved(OpBuilder &b, Location loc, const Operands &ops,
+                           Value n, Value t, int64_t chunks, Value zero,
+                           ChunkStep step, int64_t ways) {
   int64_t whole = chunks / ways * ways;
   if (whole == 0)
-    return sumChunks(b, loc, packed, xPerm, n, t, index(b, loc, 0),
+    return sumChunks(b, loc, ops, n, t, index(b, loc, 0),
                      index(b, loc, chunks), zero, step);
   SmallVector<Value> inits(ways, zero);
   auto loop = scf::ForOp::create(
@@ -264,8 +308,7 @@ Value sumChunksInterleaved(OpBuilder &b, Location loc, Value packed,
         SmallVector<Value> next;
         for (int64_t w = 0; w < ways; ++w) {
           Value cw = arith::AddIOp::create(nb, nl, c, index(nb, nl, w));
-          auto [bytes, x] = readChunk(nb, nl, packed, xPerm, n, t, cw);
-          next.push_back(step(nb, nl, iter[w], decodeFields(nb, nl, bytes), x));
+          next.push_back(stepChunk(nb, nl, ops, n, t, cw, iter[w], step));
         }
         scf::YieldOp::create(nb, nl, next);
       });
@@ -274,7 +317,7 @@ Value sumChunksInterleaved(OpBuilder &b, Location loc, Value packed,
     acc = arith::AddIOp::create(b, loc, acc, loop.getResult(w));
   if (whole == chunks)
     return acc;
-  return sumChunks(b, loc, packed, xPerm, n, t, index(b, loc, whole),
+  return sumChunks(b, loc, ops, n, t, index(b, loc, whole),
                    index(b, loc, chunks), acc, step);
 }
 
@@ -329,23 +372,28 @@ Value scalarTailSum(OpBuilder &b, Location loc, Value packed, Value q, Value n,
 /// Chunks [first, last) of rows `ns` against tokens `ts` into one
 /// accumulator per (row, token), inits[i * ts.size() + j]: each row's chunk
 /// is decoded once and serves every token of the tile.
-SmallVector<Value> tileChunkLoop(OpBuilder &b, Location loc, Value packed,
-                                 Value xPerm, ArrayRef<Value> ns,
+SmallVector<Value> tileChunkLoop(OpBuilder &b, Location loc,
+                                 const Operands &ops, ArrayRef<Value> ns,
                                  ArrayRef<Value> ts, Value first, Value last,
                                  ValueRange inits, ChunkStep step) {
   auto loop = scf::ForOp::create(
       b, loc, first, last, index(b, loc, 1), inits,
       [&](OpBuilder &nb, Location nl, Value c, ValueRange iter) {
-        SmallVector<Value> fields;
+        SmallVector<Value> states;
         for (Value n : ns)
-          fields.push_back(
-              decodeFields(nb, nl, readPackedChunk(nb, nl, packed, n, c)));
+          states.push_back(ops.readPacked(nb, nl, n, c));
         SmallVector<Value> next(iter);
-        for (auto [j, t] : llvm::enumerate(ts)) {
-          Value x = readActivationChunk(nb, nl, xPerm, t, c);
-          for (size_t i = 0; i < ns.size(); ++i) {
-            Value &acc = next[i * ts.size() + j];
-            acc = step(nb, nl, acc, fields[i], x);
+        // Group by group, so that a row holds one group's fields at a time.
+        for (int64_t g = 0; g < ops.fmt.groups; ++g) {
+          SmallVector<Value> fields;
+          for (Value &state : states)
+            fields.push_back(decodeGroup(nb, nl, ops.fmt, state, g));
+          for (auto [j, t] : llvm::enumerate(ts)) {
+            Value x = ops.readActivations(nb, nl, t, c, g);
+            for (size_t i = 0; i < ns.size(); ++i) {
+              Value &acc = next[i * ts.size() + j];
+              acc = step(nb, nl, acc, fields[i], x);
+            }
           }
         }
         scf::YieldOp::create(nb, nl, next);
@@ -355,10 +403,11 @@ SmallVector<Value> tileChunkLoop(OpBuilder &b, Location loc, Value packed,
 
 /// The vector part of a tile's sums: chunks [0, chunks) of rows `ns`
 /// against tokens `ts`, one i32 scalar per (row, token).
-SmallVector<Value> tileVectorSums(OpBuilder &b, Location loc, Value packed,
-                                  Value xPerm, ArrayRef<Value> ns,
+SmallVector<Value> tileVectorSums(OpBuilder &b, Location loc,
+                                  const Operands &ops, ArrayRef<Value> ns,
                                   ArrayRef<Value> ts, int64_t chunks,
                                   TernaryKernel kind) {
+  int64_t lanes = ops.fmt.groupTrits;
   size_t count = ns.size() * ts.size();
   Value first = index(b, loc, 0), last = index(b, loc, chunks);
   auto reduceAll = [&](ValueRange accs) {
@@ -370,24 +419,25 @@ SmallVector<Value> tileVectorSums(OpBuilder &b, Location loc, Value packed,
   };
   if (kind == TernaryKernel::SignedDot) {
     Value zero = arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(0));
-    return tileChunkLoop(b, loc, packed, xPerm, ns, ts, first, last,
+    return tileChunkLoop(b, loc, ops, ns, ts, first, last,
                          SmallVector<Value>(count, zero), signedDotChunk);
   }
   if (kind == TernaryKernel::Dot) {
     // The tile's sums are independent chains: no interleaving needed.
-    auto i32x16 = VectorType::get({16}, b.getI32Type());
+    auto quads = VectorType::get({lanes / 4}, b.getI32Type());
     return reduceAll(tileChunkLoop(
-        b, loc, packed, xPerm, ns, ts, first, last,
-        SmallVector<Value>(count, splat(b, loc, i32x16, 0)), dotChunk));
+        b, loc, ops, ns, ts, first, last,
+        SmallVector<Value>(count, splat(b, loc, quads, 0)), dotChunk));
   }
   // i16 sums per block of chunks, widened into i32 between blocks: the
   // add/subtract kernel's lanes, or AVX2's pair sums.
   bool pairs = kind == TernaryKernel::PairDot;
-  int64_t lanes = pairs ? kChunkTrits / 2 : kChunkTrits;
-  int64_t perBlock = pairs ? kChunksPerPairBlock : kChunksPerI16Block;
+  int64_t sums = pairs ? lanes / 2 : lanes;
+  int64_t perBlock =
+      (pairs ? kStepsPerPairBlock : kStepsPerI16Block) / ops.fmt.groups;
   ChunkStep step = pairs ? pairDotChunk : addSubChunk;
-  auto narrow = VectorType::get({lanes}, b.getI16Type());
-  auto wide = VectorType::get({lanes}, b.getI32Type());
+  auto narrow = VectorType::get({sums}, b.getI16Type());
+  auto wide = VectorType::get({sums}, b.getI32Type());
   int64_t blocks = (chunks + perBlock - 1) / perBlock;
   auto outer = scf::ForOp::create(
       b, loc, index(b, loc, 0), index(b, loc, blocks), index(b, loc, 1),
@@ -399,7 +449,7 @@ SmallVector<Value> tileVectorSums(OpBuilder &b, Location loc, Value packed,
             ob, ol, arith::AddIOp::create(ob, ol, from, index(ob, ol, perBlock)),
             index(ob, ol, chunks));
         SmallVector<Value> partial = tileChunkLoop(
-            ob, ol, packed, xPerm, ns, ts, from, to,
+            ob, ol, ops, ns, ts, from, to,
             SmallVector<Value>(count, splat(ob, ol, narrow, 0)), step);
         SmallVector<Value> next;
         for (auto [total, part] : llvm::zip(totals, partial))
@@ -416,13 +466,13 @@ SmallVector<Value> tileVectorSums(OpBuilder &b, Location loc, Value packed,
 /// the same quad form here: a lone row streams from memory, and the
 /// unrolled quads measured 3-17% faster at decode on Zen 3 (the pairs win
 /// in tiles, where the multiplies are the limit).
-Value vectorRowSum(OpBuilder &b, Location loc, Value packed, Value xPerm,
-                   Value n, Value t, int64_t chunks, TernaryKernel kind) {
+Value vectorRowSum(OpBuilder &b, Location loc, const Operands &ops, Value n,
+                   Value t, int64_t chunks, TernaryKernel kind) {
   if (kind != TernaryKernel::Dot && kind != TernaryKernel::PairDot)
-    return tileVectorSums(b, loc, packed, xPerm, {n}, {t}, chunks, kind)[0];
-  auto i32x16 = VectorType::get({16}, b.getI32Type());
-  Value acc = sumChunksInterleaved(b, loc, packed, xPerm, n, t, chunks,
-                                   splat(b, loc, i32x16, 0), dotChunk,
+    return tileVectorSums(b, loc, ops, {n}, {t}, chunks, kind)[0];
+  auto quads = VectorType::get({ops.fmt.groupTrits / 4}, b.getI32Type());
+  Value acc = sumChunksInterleaved(b, loc, ops, n, t, chunks,
+                                   splat(b, loc, quads, 0), dotChunk,
                                    kDotAccumulators);
   return vector::ReductionOp::create(b, loc, vector::CombiningKind::ADD, acc);
 }
@@ -430,17 +480,20 @@ Value vectorRowSum(OpBuilder &b, Location loc, Value packed, Value xPerm,
 /// The registers a tile's sum, a row's decoded chunk and a token's chunk
 /// take on `target`: the tiling of the ternary kernel `kind`.
 RegisterTile ternaryTile(const TargetRegisters &target, TernaryKernel kind,
-                         int64_t bytesPerRow) {
+                         const ChunkFormat &fmt, int64_t bytesPerRow) {
   auto regs = [&](int64_t bits) {
     return std::max<int64_t>(1, bits / target.vectorBits);
   };
-  int64_t chunkRegs = regs(kChunkTrits * 8);
-  int64_t accRegs = kind == TernaryKernel::Dot       ? regs(16 * 32)
-                    : kind == TernaryKernel::PairDot ? regs(kChunkTrits / 2 * 16)
-                    : kind == TernaryKernel::AddSub  ? regs(kChunkTrits * 16)
+  int64_t lanes = fmt.groupTrits;
+  int64_t groupRegs = regs(lanes * 8);
+  // A base3 row also keeps the bytes the next group's digits come from.
+  int64_t rowRegs =
+      groupRegs + (fmt.packing == TritPacking::Base3 ? regs(fmt.bytes * 8) : 0);
+  int64_t accRegs = kind == TernaryKernel::Dot       ? regs(lanes / 4 * 32)
+                    : kind == TernaryKernel::PairDot ? regs(lanes / 2 * 16)
+                    : kind == TernaryKernel::AddSub  ? regs(lanes * 16)
                                                      : 1;
-  return chooseRegisterTile(target, accRegs, chunkRegs, chunkRegs,
-                            bytesPerRow);
+  return chooseRegisterTile(target, accRegs, rowRegs, groupRegs, bytesPerRow);
 }
 
 /// The rest of a (row, token) sum after its vector chunks.
@@ -449,7 +502,7 @@ using FinishSum =
 
 /// One linalg.generic element per (row, token): decode's GEMV, below a
 /// tile's worth of tokens.
-Value perTokenProduct(OpBuilder &b, Location loc, Value packed, Value xPerm,
+Value perTokenProduct(OpBuilder &b, Location loc, const Operands &ops,
                       Value init, int64_t chunks, TernaryKernel kind,
                       FinishSum finish) {
   MLIRContext *ctx = b.getContext();
@@ -465,8 +518,8 @@ Value perTokenProduct(OpBuilder &b, Location loc, Value packed, Value xPerm,
              [&](OpBuilder &nb, Location nl, ValueRange args) {
                Value row = linalg::IndexOp::create(nb, nl, 0);
                Value t = linalg::IndexOp::create(nb, nl, 1);
-               Value sum = chunks ? vectorRowSum(nb, nl, packed, xPerm, row,
-                                                 t, chunks, kind)
+               Value sum = chunks ? vectorRowSum(nb, nl, ops, row, t, chunks,
+                                                 kind)
                                   : Value(arith::ConstantOp::create(
                                         nb, nl, nb.getI32IntegerAttr(0)));
                linalg::YieldOp::create(nb, nl, finish(nb, nl, sum, row, t));
@@ -480,25 +533,30 @@ Value perTokenProduct(OpBuilder &b, Location loc, Value packed, Value xPerm,
 
 Value mlir::bitnet::buildVectorTernaryProduct(OpBuilder &b, Location loc,
                                               Value q, Value packed,
+                                              TritPacking packing,
                                               TernaryKernel kind,
                                               const TargetRegisters &target) {
   auto qType = cast<RankedTensorType>(q.getType());
   auto packedType = cast<RankedTensorType>(packed.getType());
   int64_t tokens = qType.getDimSize(0);
   int64_t n = packedType.getDimSize(0), bytesPerRow = packedType.getDimSize(1);
-  int64_t chunks = bytesPerRow / kChunkBytes;
-  Type i32 = b.getI32Type();
+  ChunkFormat fmt = ChunkFormat::of(packing);
+  int64_t chunks = bytesPerRow / fmt.bytes;
+  assert((packing == TritPacking::Base4 || chunks * fmt.bytes == bytesPerRow) &&
+         "base3 rows come in whole chunks");
 
-  Value xPerm = chunks ? permuteActivations(b, loc, q, chunks) : Value();
+  Operands ops{packed,
+               chunks ? permuteActivations(b, loc, q, chunks, fmt) : Value(),
+               fmt};
   Value sums = (kind == TernaryKernel::Dot || kind == TernaryKernel::PairDot) &&
                        chunks
-                   ? tokenSums(b, loc, q, chunks * kChunkTrits)
+                   ? tokenSums(b, loc, q, chunks * fmt.trits())
                    : Value();
   SmallVector<Value> dynamic;
   if (ShapedType::isDynamic(tokens))
     dynamic.push_back(tensor::DimOp::create(b, loc, q, 0));
   Value init = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{tokens, n},
-                                       i32, dynamic);
+                                       b.getI32Type(), dynamic);
   // (row, token) sum: the vector chunks, the dot kernel's correction, and
   // the scalar tail of the bytes past the last whole chunk.
   auto finish = [&](OpBuilder &nb, Location nl, Value sum, Value row,
@@ -506,12 +564,12 @@ Value mlir::bitnet::buildVectorTernaryProduct(OpBuilder &b, Location loc,
     if (chunks && sums)
       sum = arith::SubIOp::create(
           nb, nl, sum, tensor::ExtractOp::create(nb, nl, sums, ValueRange{t}));
-    if (chunks * kChunkBytes < bytesPerRow)
-      sum = scalarTailSum(nb, nl, packed, q, row, t, chunks * kChunkBytes,
+    if (chunks * fmt.bytes < bytesPerRow)
+      sum = scalarTailSum(nb, nl, packed, q, row, t, chunks * fmt.bytes,
                           bytesPerRow, sum);
     return sum;
   };
-  RegisterTile tile = ternaryTile(target, kind, bytesPerRow);
+  RegisterTile tile = ternaryTile(target, kind, fmt, bytesPerRow);
   auto tiled = [&](OpBuilder &nb, Location nl) {
     return buildTiledProduct(
         nb, nl, init,
@@ -522,8 +580,7 @@ Value mlir::bitnet::buildVectorTernaryProduct(OpBuilder &b, Location loc,
         [&](OpBuilder &ib, Location il, ArrayRef<Value> ns,
             ArrayRef<Value> ts) {
           SmallVector<Value> out =
-              chunks ? tileVectorSums(ib, il, packed, xPerm, ns, ts, chunks,
-                                      kind)
+              chunks ? tileVectorSums(ib, il, ops, ns, ts, chunks, kind)
                      : SmallVector<Value>(
                            ns.size() * ts.size(),
                            arith::ConstantOp::create(ib, il,
@@ -539,8 +596,7 @@ Value mlir::bitnet::buildVectorTernaryProduct(OpBuilder &b, Location loc,
   return selectByTokenCount(
       b, loc, q, tile.tokens,
       [&](OpBuilder &nb, Location nl) {
-        return perTokenProduct(nb, nl, packed, xPerm, init, chunks, kind,
-                               finish);
+        return perTokenProduct(nb, nl, ops, init, chunks, kind, finish);
       },
       tiled);
 }

@@ -18,8 +18,11 @@
 //
 // Within a chunk the fields come out grouped by their position in the
 // byte (all first fields, then all second ones, ...), so the activations
-// are permuted the same way once per token. The bytes past the last whole
-// chunk of a row are summed by a scalar loop.
+// are permuted the same way once per token. A base4 chunk (16 bytes) is
+// decoded as one group of 64 fields by shifts; a base3 chunk (32 bytes) as
+// five groups of 32, each the carries of the previous group's bytes times
+// three (TernaryPacking.h). Rows the layout does not pad to whole chunks
+// (base4 only) end in a scalar loop over the last bytes.
 //
 //===----------------------------------------------------------------------===//
 
@@ -27,14 +30,30 @@
 #define BITNET_LIB_CONVERSION_TERNARYTOLINALG_TERNARYKERNELS_H
 
 #include "BitNet/Conversion/RegisterTiles.h"
+#include "BitNet/Dialect/Ternary/IR/TernaryTypes.h"
+#include "BitNet/Support/TernaryPacking.h"
 
 #include "mlir/IR/Builders.h"
 
 namespace mlir::bitnet {
 
-/// Packed bytes per chunk of the vector kernels (64 trits): rows are
-/// padded to whole chunks for them.
-inline constexpr int64_t kTernaryChunkBytes = 16;
+/// The unit the vector kernels read packed rows in, which ternary-repack
+/// pads rows to.
+struct ChunkFormat {
+  TritPacking packing;
+  /// Packed bytes a chunk.
+  int64_t bytes;
+  /// Vectors of fields a chunk decodes to, and fields in each.
+  int64_t groups;
+  int64_t groupTrits;
+
+  int64_t trits() const { return groups * groupTrits; }
+  static ChunkFormat of(TritPacking packing) {
+    if (packing == TritPacking::Base3)
+      return {packing, 32, 5, 32};
+    return {packing, 16, 1, 64};
+  }
+};
 
 enum class TernaryKernel {
   /// Scalar loops over (token, output, byte, field); any target.
@@ -54,13 +73,30 @@ enum class TernaryKernel {
   SignedDot,
 };
 
-/// [T, N] int32 sums of `q` ([T, Kp * 4] int8, padded with zeros) against
-/// `packed` ([N, Kp] bytes) with the SIMD kernel `kind` (not Loops): one
+/// The kernel an option names; "auto" asks the module's
+/// `bitnet.ternary_kernel` (bitnet-opt --ternary-kernel), else takes the
+/// measured default for the module's target: dot wherever the target has
+/// int8 dot products the back end calls (VNNI's vpdpbusd, AVX2's
+/// vpmaddubsw, AArch64's sdot), addsub elsewhere. The figures behind that
+/// are in docs/Kernels.md.
+FailureOr<TernaryKernel> chooseTernaryKernel(Operation *root, StringRef name);
+
+/// The layout `kernel` reads `weights` in: the weights' packing with rows
+/// in whole chunks for the vector kernels (a row's last partial chunk
+/// would otherwise go through the scalar tail once per (row, token), as
+/// costly as the vector chunks at K = 1000); unpadded base4 for the loops,
+/// which groups stay on.
+TritLayout kernelLayout(ternary::WeightsType weights, TernaryKernel kernel);
+
+/// [T, N] int32 sums of `q` ([T, Kp * trits a byte] int8, padded with
+/// zeros) against `packed` ([N, Kp] bytes in `packing`; base3 rows in whole
+/// chunks) with the SIMD kernel `kind` (not Loops): one
 /// (row, token) sum per generic element below a tile's worth of tokens,
 /// tiles of rows x tokens for `target`'s registers from there on, each
 /// decoded chunk serving all the tile's tokens.
 Value buildVectorTernaryProduct(OpBuilder &b, Location loc, Value q,
-                                Value packed, TernaryKernel kind,
+                                Value packed, TritPacking packing,
+                                TernaryKernel kind,
                                 const TargetRegisters &target);
 
 } // namespace mlir::bitnet

@@ -209,10 +209,9 @@ QuantizedTokens quantizeTokens(OpBuilder &b, Location loc, Value x,
 /// inputs (0: one group).
 FailureOr<Value> ternaryProduct(OpBuilder &b, Location loc, Operation *op,
                                 Value q, Value packed, WeightsType weights,
-                                TernaryKernel kernel) {
+                                TritPacking packing, TernaryKernel kernel) {
   MLIRContext *ctx = b.getContext();
   int64_t n = weights.getOutFeatures(), k = weights.getInFeatures();
-  int64_t bytesPerRow = packedRowBytes(k);
   int64_t groups = 1;
   if (weights.isPerGroup()) {
     if (weights.getGroupSize() % kTritsPerByte != 0)
@@ -221,25 +220,27 @@ FailureOr<Value> ternaryProduct(OpBuilder &b, Location loc, Operation *op,
              << "the group size must be a multiple of " << kTritsPerByte;
     groups = k / weights.getGroupSize();
   }
-  int64_t bytesPerGroup = bytesPerRow / groups;
 
   // Pad K to the packed rows, whole bytes or the vector kernels' whole
   // chunks (padding trits are 0, so padded inputs add nothing), and split it
   // into [groups, bytes, 4 fields].
   auto qType = cast<RankedTensorType>(q.getType());
   int64_t tokens = qType.getDimSize(0);
-  int64_t storedRowBytes = cast<RankedTensorType>(packed.getType()).getDimSize(1);
-  if (storedRowBytes * kTritsPerByte != k) {
-    auto paddedType = RankedTensorType::get(
-        {tokens, storedRowBytes * kTritsPerByte}, qType.getElementType());
+  int64_t bytesPerRow = cast<RankedTensorType>(packed.getType()).getDimSize(1);
+  int64_t bytesPerGroup = bytesPerRow / groups;
+  int64_t paddedK = bytesPerRow * tritsPerByte(packing);
+  if (paddedK != k) {
+    auto paddedType =
+        RankedTensorType::get({tokens, paddedK}, qType.getElementType());
     q = tensor::createPadHighOp(paddedType, q,
                                 intConstant(b, loc, b.getIntegerType(8), 0),
                                 /*nofold=*/false, loc, b);
   }
   // Groups split rows into sums of their own: those stay on loops.
   if (kernel != TernaryKernel::Loops && !weights.isPerGroup())
-    return buildVectorTernaryProduct(b, loc, q, packed, kernel,
+    return buildVectorTernaryProduct(b, loc, q, packed, packing, kernel,
                                      TargetRegisters::of(op));
+  assert(packing == TritPacking::Base4 && "the loops read base4");
   SmallVector<OpFoldResult> qSizes = {tensor::getMixedSize(b, loc, q, 0),
                                       b.getIndexAttr(groups),
                                       b.getIndexAttr(bytesPerGroup),
@@ -347,38 +348,18 @@ Value rescale(OpBuilder &b, Location loc, Value acc, Value tokenScale,
       .getResult(0);
 }
 
-/// `constant`'s packed rows with zero trits (0x55: four fields of 1) up to
-/// `rowBytes` bytes each.
-ElementsAttr padPackedRows(ConstantOp constant, int64_t rowBytes) {
-  WeightsType type = constant.getType();
-  int64_t n = type.getOutFeatures();
-  int64_t stored = packedRowBytes(type.getInFeatures());
-  SmallVector<uint8_t> splatStorage;
-  ArrayRef<uint8_t> rows = constant.readPackedBytes(splatStorage);
-  std::vector<char> padded(n * rowBytes, char(0x55));
-  for (int64_t r = 0; r < n; ++r)
-    std::memcpy(padded.data() + r * rowBytes, rows.data() + r * stored, stored);
-  auto paddedType = RankedTensorType::get(
-      {n, rowBytes}, cast<ShapedType>(constant.getPacked().getType())
-                         .getElementType());
-  return buildElementsAttr(paddedType, padded, "packed_rows");
-}
-
-/// The packed bytes and scale of compile-time weights, rows padded to a
-/// multiple of `rowAlign` bytes.
+/// The packed bytes and scale of compile-time weights, stored in `layout`:
+/// the constant's own storage when ternary-repack stored it so, else a copy.
 FailureOr<std::pair<Value, Value>> constantWeights(OpBuilder &b, Operation *op,
                                                    Value weights,
-                                                   int64_t rowAlign) {
+                                                   TritLayout layout) {
   auto constant = weights.getDefiningOp<ConstantOp>();
   if (!constant)
     return op->emitOpError("cannot be lowered: its weights are not known at "
                            "compile time (expected ternary.constant)");
   Location loc = constant.getLoc();
-  int64_t stored = packedRowBytes(constant.getType().getInFeatures());
-  int64_t aligned = (stored + rowAlign - 1) / rowAlign * rowAlign;
-  ElementsAttr rows = aligned == stored ? constant.getPacked()
-                                        : padPackedRows(constant, aligned);
-  Value packed = arith::ConstantOp::create(b, loc, cast<TypedAttr>(rows));
+  Value packed = arith::ConstantOp::create(
+      b, loc, cast<TypedAttr>(constant.getPackedIn(layout)));
   Value scale =
       arith::ConstantOp::create(b, loc, cast<TypedAttr>(constant.getScale()));
   return std::make_pair(packed, scale);
@@ -399,12 +380,9 @@ FailureOr<TokenProduct> lowerTokenProduct(IRRewriter &rewriter, Operation *op,
                                           TernaryKernel kernel) {
   Location loc = op->getLoc();
   auto weights = cast<WeightsType>(weightsValue.getType());
-  // The vector kernels take rows in whole chunks: a row's last partial
-  // chunk would otherwise go through the scalar tail once per (row, token),
-  // which costs as much as the vector chunks at K = 1000.
-  bool vectorRows = kernel != TernaryKernel::Loops && !weights.isPerGroup();
-  FailureOr<std::pair<Value, Value>> w = constantWeights(
-      rewriter, op, weightsValue, vectorRows ? kTernaryChunkBytes : 1);
+  TritLayout layout = kernelLayout(weights, kernel);
+  FailureOr<std::pair<Value, Value>> w =
+      constantWeights(rewriter, op, weightsValue, layout);
   if (failed(w))
     return failure();
   Value x = flattenTokens(rewriter, loc, input, weights.getInFeatures());
@@ -415,7 +393,7 @@ FailureOr<TokenProduct> lowerTokenProduct(IRRewriter &rewriter, Operation *op,
     tokenScale = q.scale;
   }
   FailureOr<Value> acc = ternaryProduct(rewriter, loc, op, x, w->first,
-                                        weights, kernel);
+                                        weights, layout.packing, kernel);
   if (failed(acc))
     return failure();
   return TokenProduct{*acc, tokenScale, w->second};
@@ -483,7 +461,7 @@ LogicalResult lowerDequantize(IRRewriter &rewriter, DequantizeOp op) {
   MLIRContext *ctx = rewriter.getContext();
   auto weights = cast<WeightsType>(op.getWeights().getType());
   FailureOr<std::pair<Value, Value>> w =
-      constantWeights(rewriter, op, op.getWeights(), /*rowAlign=*/1);
+      constantWeights(rewriter, op, op.getWeights(), TritLayout{});
   if (failed(w))
     return failure();
   auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
@@ -530,45 +508,13 @@ LogicalResult lowerDequantize(IRRewriter &rewriter, DequantizeOp op) {
   return success();
 }
 
-/// The kernel an option names; "auto" asks the module's
-/// `bitnet.ternary_kernel` (bitnet-opt --ternary-kernel), else takes the
-/// measured default for the module's target: dot wherever the target has
-/// int8 dot products the back end calls (VNNI's vpdpbusd, AVX2's
-/// vpmaddubsw, AArch64's sdot), addsub elsewhere. The figures behind that
-/// are in docs/Kernels.md.
-FailureOr<TernaryKernel> chooseKernel(Operation *root, StringRef name) {
-  ModuleOp module = isa<ModuleOp>(root) ? cast<ModuleOp>(root)
-                                        : root->getParentOfType<ModuleOp>();
-  if (name == "auto" && module)
-    if (auto forced = module->getAttrOfType<StringAttr>(kTernaryKernelAttrName))
-      name = forced.getValue();
-  if (name == "loops")
-    return TernaryKernel::Loops;
-  if (name == "addsub")
-    return TernaryKernel::AddSub;
-  if (name != "auto" && name != "dot")
-    return root->emitError() << "unknown ternary kernel '" << name
-                             << "' (auto, loops, addsub or dot)";
-  std::string int8Dot;
-  if (module && module->hasAttr(kTargetAttrName)) {
-    FailureOr<TargetInfo> target = TargetInfo::get(module);
-    if (failed(target))
-      return failure();
-    int8Dot = target->int8Dot;
-  }
-  if (name == "auto" && int8Dot.empty())
-    return TernaryKernel::AddSub;
-  return int8Dot == "dotprod" ? TernaryKernel::SignedDot
-         : int8Dot == "avx2"  ? TernaryKernel::PairDot
-                              : TernaryKernel::Dot;
-}
-
 struct ConvertTernaryToLinalgPass
     : bitnet::impl::ConvertTernaryToLinalgPassBase<ConvertTernaryToLinalgPass> {
   using ConvertTernaryToLinalgPassBase::ConvertTernaryToLinalgPassBase;
 
   void runOnOperation() override {
-    FailureOr<TernaryKernel> kernel = chooseKernel(getOperation(), this->kernel);
+    FailureOr<TernaryKernel> kernel =
+        chooseTernaryKernel(getOperation(), this->kernel);
     if (failed(kernel))
       return signalPassFailure();
     IRRewriter rewriter(&getContext());
@@ -612,3 +558,40 @@ struct ConvertTernaryToLinalgPass
 };
 
 } // namespace
+
+FailureOr<TernaryKernel> mlir::bitnet::chooseTernaryKernel(Operation *root,
+                                                         StringRef name) {
+  ModuleOp module = isa<ModuleOp>(root) ? cast<ModuleOp>(root)
+                                        : root->getParentOfType<ModuleOp>();
+  if (name == "auto" && module)
+    if (auto forced = module->getAttrOfType<StringAttr>(kTernaryKernelAttrName))
+      name = forced.getValue();
+  if (name == "loops")
+    return TernaryKernel::Loops;
+  if (name == "addsub")
+    return TernaryKernel::AddSub;
+  if (name != "auto" && name != "dot")
+    return root->emitError() << "unknown ternary kernel '" << name
+                             << "' (auto, loops, addsub or dot)";
+  std::string int8Dot;
+  if (module && module->hasAttr(kTargetAttrName)) {
+    FailureOr<TargetInfo> target = TargetInfo::get(module);
+    if (failed(target))
+      return failure();
+    int8Dot = target->int8Dot;
+  }
+  if (name == "auto" && int8Dot.empty())
+    return TernaryKernel::AddSub;
+  return int8Dot == "dotprod" ? TernaryKernel::SignedDot
+         : int8Dot == "avx2"  ? TernaryKernel::PairDot
+                              : TernaryKernel::Dot;
+}
+
+TritLayout mlir::bitnet::kernelLayout(ternary::WeightsType weights,
+                                      TernaryKernel kernel) {
+  if (kernel == TernaryKernel::Loops || weights.isPerGroup())
+    return {};
+  int64_t chunk = ChunkFormat::of(weights.getPacking()).bytes;
+  int64_t align = weights.getRowAlign();
+  return {weights.getPacking(), align % chunk == 0 ? align : chunk};
+}

@@ -30,6 +30,9 @@ bool LLVMCPUBackend::supportsTriple(StringRef triple) const {
 }
 
 void LLVMCPUBackend::buildCodegenPipeline(OpPassManager &pm) const {
+  // The weights in the layout of the kernel the target picks, then that
+  // kernel.
+  pm.addPass(createTernaryRepackPass());
   pm.addPass(createConvertTernaryToLinalgPass());
   RejectUnloweredPassOptions leftovers;
   leftovers.dialects = {"onnx", "ternary"};

@@ -22,6 +22,8 @@ namespace mlir::bitnet {
 #include "BitNet/Target/Passes.h.inc"
 } // namespace mlir::bitnet
 
+#include <optional>
+
 using namespace mlir;
 using namespace mlir::bitnet;
 
@@ -70,20 +72,42 @@ FailureOr<GroupedDot> matchGroupedDot(vector::MultiDimReductionOp op) {
   return failure();
 }
 
-/// Whether every byte of `v` is at most 127: it is an `andi` with a splat
-/// mask that small. vpmaddubsw's 16-bit pair sums cannot saturate then
-/// (2 * 127 * 128 < 2^15).
-bool bytesBelow128(Value v) {
-  auto mask = v.getDefiningOp<arith::AndIOp>();
-  if (!mask)
-    return false;
-  for (Value operand : {mask.getLhs(), mask.getRhs()}) {
-    DenseIntElementsAttr bits;
-    if (matchPattern(operand, m_Constant(&bits)) && bits.isSplat() &&
-        bits.getSplatValue<APInt>().getZExtValue() <= 127)
-      return true;
+/// An upper bound of the unsigned bytes of `v`, where its producers show
+/// one: an `andi` with a splat mask (base4 fields), a zero-extended i1, or
+/// a sum of bounded values (base3 digits, two extended compares).
+std::optional<uint64_t> byteBound(Value v, int depth = 0) {
+  DenseIntElementsAttr bits;
+  if (matchPattern(v, m_Constant(&bits)) && bits.isSplat())
+    return bits.getSplatValue<APInt>().getZExtValue();
+  if (depth > 3)
+    return std::nullopt;
+  if (auto ext = v.getDefiningOp<arith::ExtUIOp>()) {
+    auto from = dyn_cast<VectorType>(ext.getIn().getType());
+    if (from && from.getElementType().isInteger(1))
+      return 1;
+    return std::nullopt;
   }
-  return false;
+  if (auto mask = v.getDefiningOp<arith::AndIOp>()) {
+    std::optional<uint64_t> l = byteBound(mask.getLhs(), depth + 1);
+    std::optional<uint64_t> r = byteBound(mask.getRhs(), depth + 1);
+    if (l && r)
+      return std::min(*l, *r);
+    return l ? l : r;
+  }
+  if (auto add = v.getDefiningOp<arith::AddIOp>()) {
+    std::optional<uint64_t> l = byteBound(add.getLhs(), depth + 1);
+    std::optional<uint64_t> r = byteBound(add.getRhs(), depth + 1);
+    if (l && r && *l + *r <= 255)
+      return *l + *r;
+  }
+  return std::nullopt;
+}
+
+/// Whether every byte of `v` is at most 127, so that vpmaddubsw's 16-bit
+/// pair sums cannot saturate (2 * 127 * 128 < 2^15).
+bool bytesBelow128(Value v) {
+  std::optional<uint64_t> bound = byteBound(v);
+  return bound && *bound <= 127;
 }
 
 /// The instruction sequence for one group of `lanes` i32 lanes.

@@ -25,10 +25,11 @@ def Ternary_Weights : Type<
 def Ternary_ConstantOp : Ternary_Op<"constant", [Pure]> {
   let summary = "ternary weights known at compile time";
   let description = [{
-    Holds trits packed four to a byte (`packed`, of type
-    `tensor<OUT x ceil(IN/4) x i8>`; the 2-bit field at bits `2*(k%4)` of
-    byte `k/4` holds `trit + 1`) and the dequantization scale (`scale`, of
-    the shape the result type's granularity asks for).
+    Holds packed trits (`packed`, of type `tensor<OUT x rowBytes x i8>` in
+    the layout the result type names: by default four to a byte, the 2-bit
+    field at bits `2*(k%4)` of byte `k/4` holding `trit + 1`) and the
+    dequantization scale (`scale`, of the shape the result type's
+    granularity asks for).
 
     Small weights print as their trits, large ones as the packed storage,
     which is normally a `dense_resource` blob:
@@ -64,6 +65,10 @@ def Ternary_ConstantOp : Ternary_Op<"constant", [Pure]> {
         WeightsType type, ::llvm::ArrayRef<uint8_t> bytes);
     /// The trits, one per element, row-major OUT x IN.
     ::llvm::SmallVector<int8_t> unpackTrits();
+    /// Storage of the same trits in `layout` (the constant's own when it
+    /// is stored so): what ternary-repack and the lowering's fallback
+    /// build.
+    ::mlir::ElementsAttr getPackedIn(::mlir::bitnet::TritLayout layout);
   }];
 }
 

@@ -3,6 +3,8 @@
 #ifndef BITNET_DIALECT_TERNARY_IR_TERNARYTYPES_H
 #define BITNET_DIALECT_TERNARY_IR_TERNARYTYPES_H
 
+#include "BitNet/Support/TernaryPacking.h"
+
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Types.h"
 

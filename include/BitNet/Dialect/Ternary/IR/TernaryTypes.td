@@ -23,13 +23,35 @@ def Ternary_WeightsType : TypeDef<Ternary_Dialect, "Weights"> {
 
     The matching scale tensor has shape `[]`, `[OUT]` and
     `[OUT, IN / group]` respectively.
+
+    How the trits are stored is part of the type too, since kernels read
+    the bytes (BitNet/Support/TernaryPacking.h): the packing, `base4` (2
+    bits a trit, the default) or `base3` (5 trits a byte), and the row
+    alignment in bytes (default 1), to which rows are padded with zero
+    trits. `ternary-repack` sets both to what the target's kernel reads:
+
+    ```mlir
+    !ternary.weights<1536x4096xf32, per_channel, packing = base3, row_align = 32>
+    ```
   }];
   let parameters = (ins
     "int64_t":$outFeatures,
     "int64_t":$inFeatures,
     "::mlir::FloatType":$scaleType,
-    "int64_t":$groupSize
+    "int64_t":$groupSize,
+    "::mlir::bitnet::TritPacking":$packing,
+    "int64_t":$rowAlign
   );
+  let skipDefaultBuilders = 1;
+  let builders = [
+    TypeBuilderWithInferredContext<(ins "int64_t":$outFeatures,
+        "int64_t":$inFeatures, "::mlir::FloatType":$scaleType,
+        "int64_t":$groupSize,
+        CArg<"::mlir::bitnet::TritLayout", "{}">:$layout), [{
+      return $_get(scaleType.getContext(), outFeatures, inFeatures, scaleType,
+                   groupSize, layout.packing, layout.rowAlign);
+    }]>
+  ];
   let genVerifyDecl = 1;
   let hasCustomAssemblyFormat = 1;
   let extraClassDeclaration = [{
@@ -42,10 +64,20 @@ def Ternary_WeightsType : TypeDef<Ternary_Dialect, "Weights"> {
     bool isPerChannel() const { return getGroupSize() == getInFeatures(); }
     bool isPerGroup() const { return !isPerTensor() && !isPerChannel(); }
 
+    ::mlir::bitnet::TritLayout getLayout() const {
+      return {getPacking(), getRowAlign()};
+    }
+    /// The same weights stored in `layout`.
+    WeightsType withLayout(::mlir::bitnet::TritLayout layout) const {
+      return get(getOutFeatures(), getInFeatures(), getScaleType(),
+                 getGroupSize(), layout);
+    }
+
     /// The shape of the scale tensor this granularity needs.
     ::llvm::SmallVector<int64_t> getScaleShape() const;
     ::mlir::RankedTensorType getScaleTensorType() const;
-    /// tensor<OUT x ceil(IN/4) x i8>: how constants store the trits.
+    /// tensor<OUT x rowBytes x i8>: how constants store the trits, rowBytes
+    /// per getLayout().
     ::mlir::RankedTensorType getPackedTensorType() const;
     /// tensor<OUT x IN x i8>: the trits one per byte.
     ::mlir::RankedTensorType getTritTensorType() const;

@@ -16,6 +16,8 @@
 #include "mlir/IR/OpImplementation.h"
 #include "mlir/IR/TypeUtilities.h"
 
+#include <cstring>
+
 using namespace mlir;
 using namespace mlir::bitnet;
 using namespace mlir::bitnet::ternary;
@@ -61,9 +63,9 @@ ElementsAttr ConstantOp::buildPackedStorage(WeightsType type,
 void ConstantOp::build(OpBuilder &builder, OperationState &state,
                        WeightsType type, ArrayRef<int8_t> trits,
                        ElementsAttr scale) {
-  SmallVector<uint8_t> packed(type.getOutFeatures() *
-                              packedRowBytes(type.getInFeatures()));
-  packTrits(trits, type.getOutFeatures(), type.getInFeatures(), packed);
+  SmallVector<uint8_t> packed(type.getPackedTensorType().getNumElements());
+  packTrits(trits, type.getOutFeatures(), type.getInFeatures(), packed,
+            type.getLayout());
   build(builder, state, type, buildPackedStorage(type, packed), scale);
 }
 
@@ -89,8 +91,30 @@ SmallVector<int8_t> ConstantOp::unpackTrits() {
   SmallVector<uint8_t> splatStorage;
   ::mlir::bitnet::unpackTrits(readPackedBytes(splatStorage),
                               type.getOutFeatures(),
-                              type.getInFeatures(), trits);
+                              type.getInFeatures(), trits, type.getLayout());
   return trits;
+}
+
+ElementsAttr ConstantOp::getPackedIn(TritLayout layout) {
+  WeightsType type = getType();
+  if (type.getLayout() == layout)
+    return getPacked();
+  WeightsType target = type.withLayout(layout);
+  int64_t n = type.getOutFeatures(), k = type.getInFeatures();
+  SmallVector<uint8_t> bytes(target.getPackedTensorType().getNumElements());
+  if (type.getPacking() == layout.packing) {
+    // The same bytes, rows padded differently: copy each row's trits.
+    int64_t from = type.getLayout().rowBytes(k), to = layout.rowBytes(k);
+    int64_t used = TritLayout{layout.packing, 1}.rowBytes(k);
+    std::fill(bytes.begin(), bytes.end(), zeroTritsByte(layout.packing));
+    SmallVector<uint8_t> splatStorage;
+    ArrayRef<uint8_t> rows = readPackedBytes(splatStorage);
+    for (int64_t r = 0; r < n; ++r)
+      std::memcpy(bytes.data() + r * to, rows.data() + r * from, used);
+  } else {
+    packTrits(unpackTrits(), n, k, bytes, layout);
+  }
+  return buildPackedStorage(target, bytes);
 }
 
 LogicalResult ConstantOp::verify() {
@@ -107,8 +131,10 @@ LogicalResult ConstantOp::verify() {
   if (auto dense = dyn_cast<DenseElementsAttr>(getPacked())) {
     // A splat repeats one byte: checking that byte is enough.
     ArrayRef<char> raw = dense.getRawData();
-    if (std::optional<int64_t> bad = findInvalidPackedByte(ArrayRef<uint8_t>(
-            reinterpret_cast<const uint8_t *>(raw.data()), raw.size())))
+    if (std::optional<int64_t> bad = findInvalidPackedByte(
+            ArrayRef<uint8_t>(reinterpret_cast<const uint8_t *>(raw.data()),
+                              raw.size()),
+            type.getPacking()))
       return emitOpError("packed byte ")
              << *bad << " holds the field 3, which is no trit (fields hold "
              << "trit + 1)";
@@ -177,7 +203,8 @@ ParseResult ConstantOp::parse(OpAsmParser &parser, OperationState &result) {
       tritValues.push_back(value);
     }
     SmallVector<uint8_t> bytes(type.getPackedTensorType().getNumElements());
-    packTrits(tritValues, type.getOutFeatures(), type.getInFeatures(), bytes);
+    packTrits(tritValues, type.getOutFeatures(), type.getInFeatures(), bytes,
+              type.getLayout());
     packed = buildPackedStorage(type, bytes);
   }
 

@@ -1,6 +1,7 @@
 //===- TernaryTypes.cpp - ternary dialect types ---------------------------===//
 //
-// `!ternary.weights<OUTxINxF[, per_channel | , group = G]>`: parsing,
+// `!ternary.weights<OUTxINxF[, per_channel | , group = G][, packing = P]
+// [, row_align = A]>`: parsing,
 // printing, verification and the tensor types derived from it.
 //
 //===----------------------------------------------------------------------===//
@@ -47,18 +48,52 @@ Type WeightsType::parse(AsmParser &parser) {
     return {};
   }
   int64_t groupSize = kPerTensor;
-  if (succeeded(parser.parseOptionalComma())) {
-    if (succeeded(parser.parseOptionalKeyword("per_channel"))) {
+  TritLayout layout;
+  bool sawGranularity = false;
+  while (succeeded(parser.parseOptionalComma())) {
+    SMLoc keyLoc = parser.getCurrentLocation();
+    StringRef key;
+    if (parser.parseKeyword(&key))
+      return {};
+    // The granularity comes first; past it, only the layout.
+    bool granularity = key == "per_channel" || key == "group";
+    if ((granularity && sawGranularity) ||
+        (!granularity && key != "packing" && key != "row_align")) {
+      parser.emitError(keyLoc)
+          << "expected " << (sawGranularity ? "" : "'per_channel', 'group', ")
+          << "'packing' or 'row_align', got '" << key << "'";
+      return {};
+    }
+    sawGranularity = true;
+    if (key == "per_channel") {
       groupSize = dims[1];
-    } else if (parser.parseKeyword("group", " or 'per_channel'") ||
-               parser.parseEqual() || parser.parseInteger(groupSize)) {
+      continue;
+    }
+    if (parser.parseEqual())
+      return {};
+    if (key == "group") {
+      if (parser.parseInteger(groupSize))
+        return {};
+    } else if (key == "packing") {
+      StringRef name;
+      SMLoc nameLoc = parser.getCurrentLocation();
+      if (parser.parseKeyword(&name))
+        return {};
+      std::optional<TritPacking> packing = parseTritPacking(name);
+      if (!packing) {
+        parser.emitError(nameLoc, "expected packing base4 or base3, got '")
+            << name << "'";
+        return {};
+      }
+      layout.packing = *packing;
+    } else if (parser.parseInteger(layout.rowAlign)) {
       return {};
     }
   }
   if (parser.parseGreater())
     return {};
-  return parser.getChecked<WeightsType>(loc, parser.getContext(), dims[0],
-                                        dims[1], floatType, groupSize);
+  return getChecked([&] { return parser.emitError(loc); }, dims[0], dims[1],
+                    floatType, groupSize, layout);
 }
 
 void WeightsType::print(AsmPrinter &printer) const {
@@ -68,16 +103,26 @@ void WeightsType::print(AsmPrinter &printer) const {
     printer << ", per_channel";
   else if (isPerGroup())
     printer << ", group = " << getGroupSize();
+  if (getPacking() != TritPacking::Base4)
+    printer << ", packing = " << stringifyTritPacking(getPacking());
+  if (getRowAlign() != 1)
+    printer << ", row_align = " << getRowAlign();
   printer << '>';
 }
 
 LogicalResult
 WeightsType::verify(function_ref<InFlightDiagnostic()> emitError,
                     int64_t outFeatures, int64_t inFeatures,
-                    FloatType scaleType, int64_t groupSize) {
+                    FloatType scaleType, int64_t groupSize,
+                    TritPacking packing, int64_t rowAlign) {
   if (outFeatures <= 0 || inFeatures <= 0)
     return emitError() << "expected positive dimensions, got " << outFeatures
                        << "x" << inFeatures;
+  // Past 4096 a row's padding would only waste memory; the bound also keeps
+  // the padded size far from overflow.
+  if (rowAlign < 1 || rowAlign > 4096)
+    return emitError() << "expected a row alignment in [1, 4096] bytes, got "
+                       << rowAlign;
   if (groupSize == kPerTensor)
     return success();
   if (groupSize < 0 || inFeatures % groupSize != 0)
@@ -100,7 +145,7 @@ RankedTensorType WeightsType::getScaleTensorType() const {
 
 RankedTensorType WeightsType::getPackedTensorType() const {
   return RankedTensorType::get(
-      {getOutFeatures(), packedRowBytes(getInFeatures())},
+      {getOutFeatures(), getLayout().rowBytes(getInFeatures())},
       IntegerType::get(getContext(), 8));
 }
 
