@@ -169,3 +169,28 @@ func.func @head_panels(%x: tensor<?x20xf32>) -> tensor<?x4000xf32> {
   %y = onnx.MatMul %x, %w : (tensor<?x20xf32>, tensor<20x4000xf32>) -> tensor<?x4000xf32>
   return %y : tensor<?x4000xf32>
 }
+
+// -----
+
+// A decode step streams every head row once: the per-token dot prefetches
+// 4 KiB ahead of its loads from a read-only flat view of the rows (in
+// elements: 1024 f32, 2048 f16), one line per 64 bytes of a chunk.
+// CHECK-LABEL: func.func @head_stream
+// CHECK: %[[FLAT:.*]] = memref.collapse_shape %{{.*}} {{\[\[}}0, 1]] : memref<4x128xf32> into memref<512xf32>
+// CHECK: linalg.generic
+// CHECK: scf.for
+// CHECK-COUNT-4: memref.prefetch %[[FLAT]][%{{.*}}], read, locality<3>, data : memref<512xf32>
+// CHECK-NOT: memref.prefetch
+// CHECK: vector.fma
+// F16-LABEL: func.func @head_stream
+// F16: memref.collapse_shape %{{.*}} {{\[\[}}0, 1]] : memref<4x128xf16> into memref<512xf16>
+// F16: arith.constant 2048 : index
+// F16-COUNT-2: memref.prefetch
+// F16-NOT: memref.prefetch
+// F16: vector.fma
+func.func @head_stream(%x: tensor<1x128xf32>) -> tensor<1x4xf32> {
+  %e = arith.constant dense<0.5> : tensor<4x128xf32>
+  %w = onnx.Transpose %e {perm = [1, 0]} : (tensor<4x128xf32>) -> tensor<128x4xf32>
+  %y = onnx.MatMul %x, %w : (tensor<1x128xf32>, tensor<128x4xf32>) -> tensor<1x4xf32>
+  return %y : tensor<1x4xf32>
+}

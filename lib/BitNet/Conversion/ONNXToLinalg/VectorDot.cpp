@@ -3,6 +3,8 @@
 #include "VectorDot.h"
 #include "LoweringUtils.h"
 
+#include "BitNet/Conversion/StreamPrefetch.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
@@ -27,7 +29,9 @@ Value mlir::bitnet::readF32Lanes(OpBuilder &b, Location loc, Value t,
 
 Value mlir::bitnet::buildLaneDot(OpBuilder &b, Location loc, Value x,
                                  ValueRange xAt, Value w, ValueRange wAt,
-                                 int64_t k) {
+                                 int64_t k, Value wStream) {
+  int64_t elementBytes =
+      std::max<unsigned>(1, cast<ShapedType>(w.getType()).getElementTypeBitWidth() / 8);
   auto vec = VectorType::get({kDotLanes}, b.getF32Type());
   int64_t chunks = k / kDotLanes;
   auto fma = [&](OpBuilder &nb, Location nl, Value offset, Value acc,
@@ -50,6 +54,13 @@ Value mlir::bitnet::buildLaneDot(OpBuilder &b, Location loc, Value x,
               [&](OpBuilder &nb, Location nl, Value c, ValueRange iter) {
                 Value offset = arith::MulIOp::create(
                     nb, nl, c, cIndex(nb, nl, kDotLanes));
+                if (wStream) {
+                  Value row = arith::MulIOp::create(nb, nl, wAt[0],
+                                                    cIndex(nb, nl, k));
+                  prefetchStream(nb, nl, wStream,
+                                 arith::AddIOp::create(nb, nl, row, offset),
+                                 kDotLanes * elementBytes);
+                }
                 scf::YieldOp::create(nb, nl,
                                      fma(nb, nl, offset, iter[0], true));
               })

@@ -26,9 +26,10 @@ Value readF32Lanes(OpBuilder &b, Location loc, Value t, ValueRange at,
 /// sum over i < k of x[xAt..., i] * w[wAt..., i] as f32, where k is the
 /// size of both last dims. The lanes are summed as a tree: the order of a
 /// dot product's terms is not its point, and an ordered sum would
-/// serialize one addition per lane.
+/// serialize one addition per lane. With `wStream` (flatRowsBuffer of a
+/// [N, K] `w`, wAt = {row}), the loop prefetches the rows ahead.
 Value buildLaneDot(OpBuilder &b, Location loc, Value x, ValueRange xAt,
-                   Value w, ValueRange wAt, int64_t k);
+                   Value w, ValueRange wAt, int64_t k, Value wStream = {});
 
 } // namespace mlir::bitnet
 

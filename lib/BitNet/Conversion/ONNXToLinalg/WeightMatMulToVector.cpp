@@ -21,6 +21,8 @@
 #include "PopulatePatterns.h"
 #include "VectorDot.h"
 
+#include "BitNet/Conversion/StreamPrefetch.h"
+
 #include "BitNet/Dialect/ONNX/IR/ONNXOps.h"
 #include "BitNet/Support/ElementsStorage.h"
 #include "BitNet/Support/KernelAttributes.h"
@@ -330,10 +332,11 @@ WeightRows weightRows(PatternRewriter &rewriter, Location loc, Value b,
   return rowsConstant(rewriter, loc, rows, n, k, tables.storage);
 }
 
-/// sum over k of x[t, k] * w[n, k], times the row's scale if it has one.
+/// sum over k of x[t, k] * w[n, k], times the row's scale if it has one;
+/// prefetching the rows ahead from `stream` if given.
 Value rowDot(OpBuilder &b, Location loc, Value x, const WeightRows &w,
-             Value t, Value n, int64_t k) {
-  Value sum = buildLaneDot(b, loc, x, t, w.rows, n, k);
+             Value t, Value n, int64_t k, Value stream = {}) {
+  Value sum = buildLaneDot(b, loc, x, t, w.rows, n, k, stream);
   if (!w.scales)
     return sum;
   Value scale = tensor::ExtractOp::create(b, loc, w.scales, ValueRange{n});
@@ -344,6 +347,7 @@ Value rowDot(OpBuilder &b, Location loc, Value x, const WeightRows &w,
 /// decode's GEMV, which streams each row once.
 Value rowDotsPerToken(OpBuilder &rewriter, Location loc, Value x,
                       const WeightRows &w, Value init, int64_t k) {
+  Value stream = flatRowsBuffer(rewriter, loc, w.rows);
   auto product = linalg::GenericOp::create(
       rewriter, loc, init.getType(), ValueRange{}, ValueRange{init},
       // Loops (output, token): a weight row serves every token while it
@@ -355,7 +359,7 @@ Value rowDotsPerToken(OpBuilder &rewriter, Location loc, Value x,
       [&](OpBuilder &b, Location l, ValueRange) {
         Value row = linalg::IndexOp::create(b, l, 0);
         Value t = linalg::IndexOp::create(b, l, 1);
-        linalg::YieldOp::create(b, l, rowDot(b, l, x, w, t, row, k));
+        linalg::YieldOp::create(b, l, rowDot(b, l, x, w, t, row, k, stream));
       });
   product->setAttr(kParallelKernelAttrName, rewriter.getUnitAttr());
   return product.getResult(0);

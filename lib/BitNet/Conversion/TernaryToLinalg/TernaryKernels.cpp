@@ -4,6 +4,7 @@
 
 #include "BitNet/Support/KernelAttributes.h"
 #include "BitNet/Conversion/RegisterTiles.h"
+#include "BitNet/Conversion/StreamPrefetch.h"
 #include "BitNet/Support/TernaryPacking.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -251,6 +252,8 @@ struct Operands {
   Value packed;
   Value xPerm;
   ChunkFormat fmt;
+  /// The packed rows as one flat buffer, where the kernel prefetches.
+  Value flatPacked = {};
 
   /// Chunk `c` of the packed row `n`.
   Value readPacked(OpBuilder &b, Location loc, Value n, Value c) const {
@@ -290,6 +293,19 @@ Value sumChunks(OpBuilder &b, Location loc, const Operands &ops, Value n,
       .getResult(0);
 }
 
+/// Prefetches ahead of chunks [c, c + chunks) of row `n`, when the kernel
+/// streams its rows (decode).
+void prefetchAhead(OpBuilder &b, Location loc, const Operands &ops, Value n,
+                   Value c, int64_t chunks) {
+  if (!ops.flatPacked)
+    return;
+  int64_t rowBytes = cast<RankedTensorType>(ops.packed.getType()).getDimSize(1);
+  Value at = arith::AddIOp::create(
+      b, loc, arith::MulIOp::create(b, loc, n, index(b, loc, rowBytes)),
+      arith::MulIOp::create(b, loc, c, index(b, loc, ops.fmt.bytes)));
+  prefetchStream(b, loc, ops.flatPacked, at, chunks * ops.fmt.bytes);
+}
+
 /// Chunks [0, chunks) of row `n` against token `t` into `ways` vector
 /// accumulators that take turns, summed at the end: an instruction of
 /// several cycles' latency (vpdpbusd: 5) would otherwise wait on its own
@@ -305,6 +321,7 @@ Value sumChunksInterleaved(OpBuilder &b, Location loc, const Operands &ops,
   auto loop = scf::ForOp::create(
       b, loc, index(b, loc, 0), index(b, loc, whole), index(b, loc, ways),
       inits, [&](OpBuilder &nb, Location nl, Value c, ValueRange iter) {
+        prefetchAhead(nb, nl, ops, n, c, ways);
         SmallVector<Value> next;
         for (int64_t w = 0; w < ways; ++w) {
           Value cw = arith::AddIOp::create(nb, nl, c, index(nb, nl, w));
@@ -380,8 +397,10 @@ SmallVector<Value> tileChunkLoop(OpBuilder &b, Location loc,
       b, loc, first, last, index(b, loc, 1), inits,
       [&](OpBuilder &nb, Location nl, Value c, ValueRange iter) {
         SmallVector<Value> states;
-        for (Value n : ns)
+        for (Value n : ns) {
+          prefetchAhead(nb, nl, ops, n, c, 1);
           states.push_back(ops.readPacked(nb, nl, n, c));
+        }
         SmallVector<Value> next(iter);
         // Group by group, so that a row holds one group's fields at a time.
         for (int64_t g = 0; g < ops.fmt.groups; ++g) {
@@ -502,10 +521,11 @@ using FinishSum =
 
 /// One linalg.generic element per (row, token): decode's GEMV, below a
 /// tile's worth of tokens.
-Value perTokenProduct(OpBuilder &b, Location loc, const Operands &ops,
-                      Value init, int64_t chunks, TernaryKernel kind,
-                      FinishSum finish) {
+Value perTokenProduct(OpBuilder &b, Location loc, Operands ops, Value init,
+                      int64_t chunks, TernaryKernel kind, FinishSum finish) {
   MLIRContext *ctx = b.getContext();
+  // The rows are streamed once each: prefetched ahead of the loads.
+  ops.flatPacked = flatRowsBuffer(b, loc, ops.packed);
   // Loops (output, token): one packed row serves the few tokens while it
   // is in L1.
   AffineMap out = AffineMap::get(

@@ -12,6 +12,8 @@
 #include "BitNet/Dialect/Ternary/IR/TernaryOps.h"
 #include "TernaryKernels.h"
 
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/PatternMatch.h"
 
