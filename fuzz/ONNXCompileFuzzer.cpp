@@ -55,7 +55,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     return 0;
   PassManager pm(&context, ModuleOp::getOperationName(),
                  OpPassManager::Nesting::Implicit);
-  bitnet::buildCompilePipeline(pm, **backend, /*batchSize=*/1);
+  bitnet::buildCompilePipeline(pm, **backend, /*batchSize=*/1, {});
   (void)pm.run(*module);
   return 0;
 }

@@ -244,8 +244,12 @@ LogicalResult mlir::bitnet::runCompileDriver(StringRef inputFilename,
           failed(backend->checkLibraryToolchain(*module, *target)))
         return failure();
     }
+    // A library links the runtime's buffer cache; IR and objects stay on
+    // malloc, for whatever links them.
+    CodegenOptions codegen;
+    codegen.runtimeAllocator = emit == EmitKind::Library;
     if (pm.size() == 0 && !isLLVM)
-      buildCompilePipeline(pm, *backend, /*batchSize=*/1);
+      buildCompilePipeline(pm, *backend, /*batchSize=*/1, codegen);
   }
   reportStage("running the passes", "BitNet recognition, lowering to LLVM");
   TimingScope passTiming = timing.nest("Passes");

@@ -13,6 +13,7 @@
 namespace mlir::bitnet {
 
 class TargetBackend;
+struct CodegenOptions;
 
 /// Imported onnx IR to ternary ops plus linalg/tensor/arith on tensors:
 /// STE elimination, weight folding and BitLinear recognition, shape
@@ -24,7 +25,7 @@ void buildONNXToTensorPipeline(OpPassManager &pm, int64_t batchSize);
 /// The whole compiler for a module whose target `backend` compiles: the
 /// shared pipeline, then the back end's codegen pipeline.
 void buildCompilePipeline(OpPassManager &pm, const TargetBackend &backend,
-                          int64_t batchSize);
+                          int64_t batchSize, const CodegenOptions &options);
 
 /// Registers `--bitnet-onnx-to-tensor`, `--bitnet-cpu-pipeline` (the
 /// llvm-cpu back end's codegen pipeline) and `--bitnet-compile-cpu` (the

@@ -21,6 +21,13 @@
 
 namespace mlir::bitnet {
 
+/// What a codegen pipeline is for.
+struct CodegenOptions {
+  /// Buffers through the model runtime's allocator (BufferCache.c), as in
+  /// a model library; else malloc and free, for code run by mlir-runner.
+  bool runtimeAllocator = false;
+};
+
 class TargetBackend {
 public:
   virtual ~TargetBackend();
@@ -33,7 +40,8 @@ public:
 
   /// Passes from the shared pipeline's output (ternary ops and linalg,
   /// tensor and arith on tensors) to what the serializers take.
-  virtual void buildCodegenPipeline(OpPassManager &pm) const = 0;
+  virtual void buildCodegenPipeline(OpPassManager &pm,
+                                    const CodegenOptions &options) const = 0;
 
   /// The target's assembly-level IR (LLVM IR for CPUs), optimized.
   /// Each emitter times its stages under `timing` (-mlir-timing).

@@ -63,9 +63,10 @@ struct ModelPipelineOptions : PassPipelineOptions<ModelPipelineOptions> {
 
 void mlir::bitnet::buildCompilePipeline(OpPassManager &pm,
                                         const TargetBackend &backend,
-                                        int64_t batchSize) {
+                                        int64_t batchSize,
+                                        const CodegenOptions &options) {
   buildONNXToTensorPipeline(pm, batchSize);
-  backend.buildCodegenPipeline(pm);
+  backend.buildCodegenPipeline(pm, options);
 }
 
 void mlir::bitnet::registerBitNetPipelines() {
@@ -74,7 +75,7 @@ void mlir::bitnet::registerBitNetPipelines() {
       "Lower ternary and tensor IR to the LLVM dialect for a CPU (the "
       "llvm-cpu back end's codegen pipeline)",
       [](OpPassManager &pm) {
-        lookupTargetBackend("llvm-cpu")->buildCodegenPipeline(pm);
+        lookupTargetBackend("llvm-cpu")->buildCodegenPipeline(pm, {});
       });
   PassPipelineRegistration<ModelPipelineOptions>(
       "bitnet-onnx-to-tensor",
@@ -98,6 +99,6 @@ void mlir::bitnet::registerBitNetPipelines() {
         // The host unless the module already names a target.
         pm.addPass(createSetTargetPass());
         buildCompilePipeline(pm, *lookupTargetBackend("llvm-cpu"),
-                             options.batchSize);
+                             options.batchSize, {});
       });
 }

@@ -19,6 +19,7 @@
 #include "BitNet/Runtime/ModelABI.h"
 
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,6 +44,29 @@ typedef struct KVSlot {
  * thread. */
 extern void bitnet_runtime_set_openmp_threads(int threads)
     __attribute__((weak, visibility("hidden")));
+
+/* The compiled code's buffer cache (BufferCache.c, linked into bitnet-opt's
+ * libraries): the runtime allocates the caches and frees the graph's
+ * outputs through it, so that their blocks serve the next call. Weak and
+ * hidden like the thread setter; without it, malloc and free. */
+extern void *bitnet_runtime_alloc(size_t size, size_t alignment)
+    __attribute__((weak, visibility("hidden")));
+extern void bitnet_runtime_free(void *block) __attribute__((weak, visibility("hidden")));
+extern void bitnet_runtime_drain_buffers(void) __attribute__((weak, visibility("hidden")));
+
+static void *buffer_alloc(size_t size) {
+  return bitnet_runtime_alloc ? bitnet_runtime_alloc(size, 64) : malloc(size);
+}
+
+static void buffer_free(void *block) {
+  if (bitnet_runtime_free)
+    bitnet_runtime_free(block);
+  else
+    free(block);
+}
+
+/* Live instances: the buffer cache is drained when the last one goes. */
+static _Atomic int live_instances;
 
 struct BitNetModel {
   const BitNetModelInfo *info;
@@ -236,6 +260,7 @@ BitNetModel *bitnet_model_create(void) {
   BitNetModel *m = calloc(1, sizeof *m);
   if (!m)
     return NULL;
+  ++live_instances;
   m->info = &bitnet_model_info;
   m->threads = 1;
   m->tokens_input = -1;
@@ -262,7 +287,7 @@ static void free_distinct(void **drop, int num_drop, void *const *keep, int num_
     for (int j = 0; j < num_keep && !skip; ++j)
       skip = keep[j] == drop[i];
     if (!skip)
-      free(drop[i]);
+      buffer_free(drop[i]);
   }
 }
 
@@ -293,10 +318,10 @@ static int reserve_cache(BitNetModel *m, int64_t rows) {
     /* heads * capacity * row bytes, checked against overflow */
     if ((uint64_t)capacity > SIZE_MAX / row / (size_t)slot->heads)
       return fail(m, "a KV cache of %lld rows is too large", (long long)capacity);
-    m->drop[s] = malloc((size_t)slot->heads * (size_t)capacity * row);
+    m->drop[s] = buffer_alloc((size_t)slot->heads * (size_t)capacity * row);
     if (!m->drop[s]) {
       for (int j = 0; j < s; ++j)
-        free(m->drop[j]);
+        buffer_free(m->drop[j]);
       return fail(m, "out of memory for a KV cache of %lld rows", (long long)capacity);
     }
   }
@@ -308,7 +333,7 @@ static int reserve_cache(BitNetModel *m, int64_t rows) {
     for (int64_t h = 0; old && h < slot->heads; ++h)
       memcpy(grown + (size_t)h * (size_t)capacity * row,
              old + (size_t)h * (size_t)m->kv_capacity * row, (size_t)m->length * row);
-    free(slot->cache.allocated);
+    buffer_free(slot->cache.allocated);
     slot->cache.allocated = slot->cache.data = grown;
   }
   m->kv_capacity = capacity;
@@ -327,6 +352,8 @@ void bitnet_model_destroy(BitNetModel *m) {
   free(m->drop);
   free(m->keep);
   free(m);
+  if (--live_instances == 0 && bitnet_runtime_drain_buffers)
+    bitnet_runtime_drain_buffers();
 }
 
 /* Frees all outputs of the last invoke except the ones the model keeps (and

@@ -29,7 +29,8 @@ bool LLVMCPUBackend::supportsTriple(StringRef triple) const {
   return t.getArch() == llvm::Triple::x86_64 || t.isAArch64();
 }
 
-void LLVMCPUBackend::buildCodegenPipeline(OpPassManager &pm) const {
+void LLVMCPUBackend::buildCodegenPipeline(OpPassManager &pm,
+                                          const CodegenOptions &options) const {
   // The weights in the layout of the kernel the target picks, then that
   // kernel.
   pm.addPass(createTernaryRepackPass());
@@ -67,7 +68,9 @@ void LLVMCPUBackend::buildCodegenPipeline(OpPassManager &pm) const {
   // Kernel vectors: reductions over groups of lanes become 1-D ops first.
   pm.addNestedPass<func::FuncOp>(vector::createLowerVectorMultiReductionPass());
   pm.addPass(createConvertVectorToLLVMPass());
-  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  FinalizeMemRefToLLVMConversionPassOptions memrefToLLVM;
+  memrefToLLVM.useGenericFunctions = options.runtimeAllocator;
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass(memrefToLLVM));
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(createConvertOpenMPToLLVMPass());

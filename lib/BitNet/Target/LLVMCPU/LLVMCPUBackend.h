@@ -18,7 +18,8 @@ class LLVMCPUBackend final : public TargetBackend {
 public:
   StringRef getName() const override { return "llvm-cpu"; }
   bool supportsTriple(StringRef triple) const override;
-  void buildCodegenPipeline(OpPassManager &pm) const override;
+  void buildCodegenPipeline(OpPassManager &pm,
+                            const CodegenOptions &options) const override;
   LogicalResult emitIR(ModuleOp module, const TargetInfo &target,
                        llvm::raw_ostream &os,
                        TimingScope &timing) const override;
