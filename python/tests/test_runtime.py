@@ -102,6 +102,28 @@ def test_kv_and_recompute_agree_on_random_sequences(build):
                 np.testing.assert_array_equal(plain.run(chunk), kv.run(chunk))
 
 
+def test_same_library_twice(build, tmp_path):
+    """One library opened twice (one dlopen handle, two instances) and a copy of it (a second
+    handle with runtime state of its own), their runs interleaved token by token, one of them
+    closed half-way: every instance keeps its own sequence."""
+    path = build("-DFAKE_KV")
+    copy = str(tmp_path / "copy.so")
+    shutil.copy(path, copy)
+    sequence = [1, 2, 3, 4, 5, 6, 7, 0, 3]
+    models = [CompiledModel(path), CompiledModel(path), CompiledModel(copy)]
+    rows = [[] for _ in models]
+    for i, token in enumerate(sequence):
+        for model, out in zip(models, rows):
+            out.append(model.run([token]))
+        if i == 4:
+            models[0].close()
+            models[0] = CompiledModel(path)
+            rows[0] = [models[0].run(sequence[:i + 1])]
+    for model, out in zip(models, rows):
+        np.testing.assert_array_equal(np.concatenate(out), reference_logits(sequence))
+        model.close()
+
+
 @pytest.mark.parametrize("kind", KINDS, ids=["recompute", "kv"])
 def test_generate(build, kind):
     with CompiledModel(build(*kind)) as model:
