@@ -498,11 +498,9 @@ int bitnet_model_run(BitNetModel *m, const int64_t *tokens, int64_t n, float *lo
     return fail(m, "negative token count %lld", (long long)n);
   if (n > 0 && !tokens)
     return fail(m, "no tokens given (NULL) for a count of %lld", (long long)n);
-  for (int64_t t = 0; t < n; ++t)
-    if (tokens[t] < 0 || tokens[t] >= m->vocab)
-      return fail(m, "token id %lld (position %lld) is outside the vocabulary [0, %lld)",
-                  (long long)tokens[t], (long long)t, (long long)m->vocab);
-  /* Every size computed below, in elements and in bytes, must fit. */
+  /* Every size computed below, in elements and in bytes, must fit. The
+   * counts are checked before any id is read: a count past what the model
+   * can take fails without touching memory the caller may not have. */
   int64_t limit = (int64_t)(SIZE_MAX / 2 / sizeof(float) / (size_t)m->vocab);
   if (limit > INT64_MAX / m->vocab)
     limit = INT64_MAX / m->vocab;
@@ -514,6 +512,10 @@ int bitnet_model_run(BitNetModel *m, const int64_t *tokens, int64_t n, float *lo
     return fail(m, "the context is full: %lld + %lld tokens exceed the model's %lld; "
                 "reset the model to start again",
                 (long long)m->length, (long long)n, (long long)bitnet_model_max_context);
+  for (int64_t t = 0; t < n; ++t)
+    if (tokens[t] < 0 || tokens[t] >= m->vocab)
+      return fail(m, "token id %lld (position %lld) is outside the vocabulary [0, %lld)",
+                  (long long)tokens[t], (long long)t, (long long)m->vocab);
   int rc = 0;
   if (n > 0)
     rc = m->num_slots ? run_cached(m, tokens, n, logits) : run_recompute(m, tokens, n, logits);
