@@ -65,11 +65,6 @@ struct TritLayout {
   }
 };
 
-/// Bytes one base4 row of `inFeatures` trits takes, without padding.
-inline int64_t packedRowBytes(int64_t inFeatures) {
-  return TritLayout{}.rowBytes(inFeatures);
-}
-
 /// Base-3 digit `j` (0..4) of the base3 byte `q`.
 inline unsigned base3Digit(uint8_t q, int64_t j) {
   unsigned x = q;
